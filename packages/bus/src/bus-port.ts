@@ -1,0 +1,65 @@
+// The event bus port: publish and subscribe, written once and implemented twice — in-process
+// (durable in the embedded database) and NATS JetStream. One contract suite proves they agree.
+
+/** Headers travel with a message; `traceparent` carries the W3C trace context across services. */
+export type MessageHeaders = Record<string, string>;
+
+export interface PublishOptions {
+  /**
+   * Message id used for de-duplication: publishing the same id twice within the bus's
+   * de-duplication window stores the message once. Defaults to a fresh random id.
+   */
+  id?: string;
+  headers?: MessageHeaders;
+}
+
+export interface DeliveredMessage<T = unknown> {
+  id: string;
+  /** Subject as published (without the adapter's internal namespace), e.g. 'fhir.Patient.created'. */
+  subject: string;
+  data: T;
+  headers: MessageHeaders;
+  /** 1 on first delivery, more on redelivery. */
+  deliveryCount: number;
+  publishedAt: Date;
+}
+
+export interface SubscribeOptions<T = unknown> {
+  /**
+   * Subject filter with NATS wildcards: '*' matches one token, '>' matches the rest,
+   * e.g. 'fhir.*.created' or 'fhir.>'.
+   */
+  subject: string;
+  /**
+   * Durable consumer group. Every group receives each message once, shared among the group's
+   * subscribers (queue semantics), and a group created later starts from the oldest retained
+   * message. Without a group the subscription is a live broadcast: every subscriber sees messages
+   * published after it subscribed, nothing is retained for it.
+   */
+  group?: string;
+  /**
+   * Called once per delivery. Resolving acknowledges the message; throwing (or the process dying
+   * before it resolves) makes the bus deliver it again after a back-off, up to `maxDeliver` times.
+   */
+  handler: (message: DeliveredMessage<T>) => Promise<void>;
+  /** How long a delivery may stay unacknowledged before it is redelivered. Default 30 s. */
+  ackWaitMs?: number;
+  /** Deliveries before a message is given up (and logged as dead). Default 10. */
+  maxDeliver?: number;
+}
+
+export interface Subscription {
+  /** Stops receiving; unacknowledged deliveries become available to the group again. */
+  close(): Promise<void>;
+}
+
+export interface Bus {
+  readonly kind: 'in-process' | 'nats';
+  /** Resolves once the message is durably stored by the bus (JetStream PubAck, or committed row). */
+  publish(subject: string, data: unknown, options?: PublishOptions): Promise<void>;
+  subscribe<T = unknown>(options: SubscribeOptions<T>): Promise<Subscription>;
+  /** Resolves when the bus is reachable; used by /readyz. */
+  ping(): Promise<void>;
+  /** Closes subscriptions, then the connection. Idempotent. */
+  close(): Promise<void>;
+}

@@ -33,8 +33,9 @@ export interface SubscribeOptions<T = unknown> {
   /**
    * Durable consumer group. Every group receives each message once, shared among the group's
    * subscribers (queue semantics), and a group created later starts from the oldest retained
-   * message. Without a group the subscription is a live broadcast: every subscriber sees messages
-   * published after it subscribed, nothing is retained for it.
+   * message. A group is identified by its name together with its subject filter. Without a group
+   * the subscription is a live broadcast: every subscriber sees messages published after
+   * `subscribe` resolved, nothing is retained for it, and a handler failure is logged, not retried.
    */
   group?: string;
   /**
@@ -46,16 +47,33 @@ export interface SubscribeOptions<T = unknown> {
   ackWaitMs?: number;
   /** Deliveries before a message is given up (and logged as dead). Default 10. */
   maxDeliver?: number;
+  /**
+   * Wait before redelivering after the handler threw; doubles with each delivery, capped at one
+   * minute. Default 1 s.
+   */
+  retryBackoffMs?: number;
+  /**
+   * Deliveries this subscriber handles at once. Default 1: one at a time, in stream order, and an
+   * unfinished handler holds no further messages back from the group's other subscribers.
+   */
+  concurrency?: number;
 }
 
 export interface Subscription {
-  /** Stops receiving; unacknowledged deliveries become available to the group again. */
+  /**
+   * Stops receiving and waits briefly (up to the ack wait, at most 5 s) for running handlers;
+   * deliveries still unacknowledged then become available to the group again at once.
+   */
   close(): Promise<void>;
 }
 
 export interface Bus {
   readonly kind: 'in-process' | 'nats';
-  /** Resolves once the message is durably stored by the bus (JetStream PubAck, or committed row). */
+  /**
+   * Resolves once the message is durably stored by the bus (JetStream PubAck, or committed row);
+   * rejects once the bus is closed. To publish what a database transaction wrote, enqueue it in the
+   * transactional outbox instead: it commits with the data.
+   */
   publish(subject: string, data: unknown, options?: PublishOptions): Promise<void>;
   subscribe<T = unknown>(options: SubscribeOptions<T>): Promise<Subscription>;
   /** Resolves when the bus is reachable; used by /readyz. */

@@ -1,0 +1,41 @@
+// Bundles the healthlane command into one ES module (dist/healthlane.mjs) for the container
+// image: `node dist/healthlane.mjs serve <service>` needs no TypeScript loader and no source.
+//
+// Everything is bundled except packages that load files next to their own module at run time:
+// @electric-sql/pglite reads its .wasm and .data files relative to itself, so it stays external
+// and the image must ship node_modules/@electric-sql/pglite. pg-native is an optional native
+// addon that pg only tries to load when asked; it is never installed, so it is left unresolved.
+//
+// Usage: node apps/cli/build.mjs [--outfile=path]   (default apps/cli/dist/healthlane.mjs)
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+
+export const externalPackages = ['@electric-sql/pglite', 'pg-native'];
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const { values } = parseArgs({ options: { outfile: { type: 'string' } } });
+const outfile = values.outfile ?? here('./dist/healthlane.mjs');
+
+const result = await build({
+  entryPoints: [here('./src/main.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: externalPackages,
+  sourcemap: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  // Bundled CommonJS packages call require() for Node built-ins; ESM output has no require.
+  banner: {
+    js: [
+      "import { createRequire as __healthlaneCreateRequire } from 'node:module';",
+      'const require = __healthlaneCreateRequire(import.meta.url);',
+    ].join('\n'),
+  },
+});
+
+const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+console.log(`built ${outfile} (${(bytes / 1024 / 1024).toFixed(1)} MiB with source map)`);

@@ -1,0 +1,134 @@
+// `healthlane cluster` against the shared PostgreSQL and NATS: a fixture service behind the
+// gateway, a child killed with SIGKILL and restarted by the supervisor, and an orderly stop.
+import { fileURLToPath } from 'node:url';
+import { createTestNatsBus, type TestNatsBus } from '@healthlane/bus/testing';
+import { createTestPostgresDatabase, type TestPostgresDatabase } from '@healthlane/store/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliProcess, freePort, spawnCli } from './support/spawn-cli.ts';
+
+const echoFixture = fileURLToPath(new URL('./fixtures/echo-service.ts', import.meta.url));
+
+interface ClusterLine {
+  service?: string;
+  msg?: string;
+  child?: string;
+  childPid?: number;
+  signal?: string;
+}
+
+function clusterLines(cli: CliProcess): ClusterLine[] {
+  return cli
+    .output()
+    .stdout.split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as ClusterLine)
+    .filter((line) => line.service === 'cluster');
+}
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('healthlane cluster', () => {
+  let database: TestPostgresDatabase;
+  let nats: TestNatsBus;
+  let cli: CliProcess;
+  let gatewayUrl: string;
+
+  beforeAll(async () => {
+    [database, nats] = await Promise.all([createTestPostgresDatabase(), createTestNatsBus()]);
+    const port = await freePort();
+    gatewayUrl = `http://127.0.0.1:${port}`;
+    cli = spawnCli(['cluster'], {
+      DATABASE_URL: database.url,
+      NATS_URL: nats.url,
+      NATS_STREAM: nats.stream,
+      NATS_SUBJECT_PREFIX: nats.subjectPrefix,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      HEALTHLANE_CLUSTER_BASE_PORT: '0',
+      HEALTHLANE_EXTRA_SERVICES: echoFixture,
+      SHUTDOWN_TIMEOUT_MS: '10s',
+    });
+    await until(
+      'cluster ready',
+      () => clusterLines(cli).find((line) => line.msg === 'cluster ready'),
+      90_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${cli.output().stdout}\n${cli.output().stderr}`);
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (cli?.child.exitCode === null) {
+      cli.child.kill('SIGKILL');
+      for (const line of clusterLines(cli))
+        if (line.childPid && isAlive(line.childPid)) process.kill(line.childPid, 'SIGKILL');
+    }
+    await Promise.allSettled([database?.drop(), nats?.drop()]);
+  });
+
+  async function echo(): Promise<{ pid: number; requestId: string } | undefined> {
+    const response = await fetch(`${gatewayUrl}/echo`, {
+      headers: { 'x-request-id': 'cluster-test' },
+      signal: AbortSignal.timeout(5_000),
+    }).catch(() => undefined);
+    if (response?.status !== 200) return undefined;
+    return (await response.json()) as { pid: number; requestId: string };
+  }
+
+  it('routes the fixture service prefix through the gateway to its own process', async () => {
+    const answer = await echo();
+    expect(answer?.requestId).toBe('cluster-test');
+    const echoChild = clusterLines(cli).find((line) => line.msg === 'child started' && line.child === 'echo');
+    expect(answer?.pid).toBe(echoChild?.childPid);
+    expect(answer?.pid).not.toBe(cli.child.pid);
+  });
+
+  it('restarts a child killed with SIGKILL, after which requests succeed again', async () => {
+    const before = await echo();
+    expect(before).toBeDefined();
+    process.kill(before!.pid, 'SIGKILL');
+    const after = await until(
+      'the restarted echo service',
+      async () => {
+        const answer = await echo();
+        return answer && answer.pid !== before!.pid ? answer : undefined;
+      },
+      45_000,
+    );
+    expect(after.pid).not.toBe(before!.pid);
+    const exit = clusterLines(cli).find((line) => line.msg === 'child exited' && line.child === 'echo');
+    expect(exit?.signal).toBe('SIGKILL');
+  });
+
+  it('stops every child and exits 0 on SIGTERM', async () => {
+    const children = clusterLines(cli)
+      .filter((line) => line.msg === 'child started')
+      .map((line) => line.childPid!);
+    expect(children.length).toBeGreaterThanOrEqual(3);
+    cli.child.kill('SIGTERM');
+    const exit = await cli.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(children.filter(isAlive)).toEqual([]);
+  }, 60_000);
+});

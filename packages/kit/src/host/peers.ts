@@ -1,0 +1,67 @@
+// Peer transports: in the all-in-one process a call to another service is an in-process request
+// into the same HTTP app (no socket, same hooks, same errors); distributed, it is HTTP to the
+// gateway or the peer. Both carry the active trace context, so one trace spans the hop.
+import type { FastifyInstance } from 'fastify';
+import type { PeerRequest, PeerResponse, PeerTransport } from '../service.ts';
+import { traceHeaders } from '../tracing/trace-headers.ts';
+
+function flattenHeaders(
+  headers: Record<string, string | string[] | number | undefined>,
+): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return flat;
+}
+
+/**
+ * Requests into `app` itself via Fastify's inject. `isReady` guards calls made before every
+ * service's routes are mounted (injecting earlier would freeze the route table).
+ */
+export function createInProcessPeers(app: FastifyInstance, isReady: () => boolean): PeerTransport {
+  return {
+    async request(request: PeerRequest): Promise<PeerResponse> {
+      if (!isReady()) throw new Error('in-process peer transport used before the host mounted all routes');
+      const response = await app.inject({
+        method: request.method,
+        url: request.path,
+        headers: { ...traceHeaders(), ...request.headers },
+        ...(request.body === undefined ? {} : { payload: Buffer.from(request.body) }),
+      });
+      return {
+        status: response.statusCode,
+        headers: flattenHeaders(response.headers),
+        body: new Uint8Array(response.rawPayload),
+      };
+    },
+  };
+}
+
+export interface HttpPeersOptions {
+  /** Where peer paths resolve, e.g. the gateway's in-cluster address 'http://gateway:8080'. */
+  baseUrl: string;
+  /** Per-request limit. Default 30 s. */
+  timeoutMs?: number;
+}
+
+/** Peer calls over HTTP (distributed mode). */
+export function createHttpPeers(options: HttpPeersOptions): PeerTransport {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return {
+    async request(request: PeerRequest): Promise<PeerResponse> {
+      const response = await fetch(`${base}${request.path}`, {
+        method: request.method,
+        headers: { ...traceHeaders(), ...request.headers },
+        ...(request.body === undefined ? {} : { body: request.body }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      return {
+        status: response.status,
+        headers: Object.fromEntries(response.headers),
+        body: new Uint8Array(await response.arrayBuffer()),
+      };
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// The gateway's environment variables, validated at start; every problem is reported together.
+import { env } from '@healthlane/kit';
+import { z } from 'zod';
+import { parseRouteTable, type UpstreamRoute } from './route-table.ts';
+
+export interface GatewayConfig {
+  routes: UpstreamRoute[];
+  corsOrigins: string[];
+  hsts: boolean;
+  upstreamTimeoutMs: number;
+}
+
+const routesVariable = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const parsed = parseRouteTable(text);
+    if (parsed.ok) return parsed.routes;
+    for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  });
+
+const originsVariable = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const origins = text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
+    for (const origin of origins) {
+      if (!isOrigin(origin)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${origin}" is not an origin such as https://console.example.org`,
+        });
+      }
+    }
+    return origins;
+  });
+
+export const gatewayConfigSchema = z
+  .object({
+    /** `/prefix=http://host:port,...`; empty all-in-one, where services share the process. */
+    GATEWAY_ROUTES: routesVariable,
+    /** Browser origins allowed to call the platform; none by default. */
+    GATEWAY_CORS_ORIGINS: originsVariable,
+    /** Send Strict-Transport-Security: only when clients reach the platform over TLS. */
+    GATEWAY_HSTS: env.boolean().default(false),
+    /** Bound on connecting to an upstream, on its response headers and on each gap in its body. */
+    GATEWAY_UPSTREAM_TIMEOUT_MS: env.durationMs().default(30_000),
+  })
+  .transform(
+    (variables): GatewayConfig => ({
+      routes: variables.GATEWAY_ROUTES,
+      corsOrigins: variables.GATEWAY_CORS_ORIGINS,
+      hsts: variables.GATEWAY_HSTS,
+      upstreamTimeoutMs: variables.GATEWAY_UPSTREAM_TIMEOUT_MS,
+    }),
+  );
+
+/** An origin is scheme://host[:port] and nothing more; '*' is refused (deny by default). */
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,51 @@
+// The gateway service: the platform's single entry. In every mode it adds request ids (kit),
+// security headers, CORS and the authentication hook point; when GATEWAY_ROUTES is set
+// (distributed) it also forwards each prefix to the service process that owns it.
+import type { ServiceDefinition } from '@healthlane/kit';
+import { addAuthentication } from './authenticate.ts';
+import { type GatewayConfig, gatewayConfigSchema } from './config.ts';
+import { addCors } from './cors.ts';
+import { hostApp } from './host-app.ts';
+import { addLandingPage } from './landing-page.ts';
+import { registerProxy } from './proxy.ts';
+import { addSecurityHeaders } from './security-headers.ts';
+
+export type { GatewayConfig } from './config.ts';
+export { gatewayConfigSchema } from './config.ts';
+export { matchRoute, parseRouteTable, type UpstreamRoute } from './route-table.ts';
+
+export const gatewayService: ServiceDefinition<GatewayConfig> = {
+  name: 'gateway',
+  description: 'Single entry: routing to services, request ids, security headers, CORS, landing page',
+  // The root: its page is GET /, and its proxy routes are whatever GATEWAY_ROUTES lists.
+  // The cluster never routes to it (it is the entry), so this claims nothing from other services.
+  prefixes: ['/'],
+  config: gatewayConfigSchema,
+  migrations: [],
+  async create({ config }) {
+    let closeProxy: (() => Promise<void>) | undefined;
+    return {
+      async routes(scope) {
+        // Edge concerns cover every response of the process, not just the gateway's own routes.
+        const app = hostApp(scope);
+        addSecurityHeaders(app, { hsts: config.hsts });
+        addCors(app, config.corsOrigins);
+        addAuthentication(app);
+        addLandingPage(scope, { routes: config.routes });
+        if (config.routes.length > 0) {
+          closeProxy = await registerProxy(scope, {
+            routes: config.routes,
+            timeoutMs: config.upstreamTimeoutMs,
+            bodyLimit: scope.initialConfig.bodyLimit ?? 8 * 1024 * 1024,
+            requestId: (request) => request.id,
+          });
+        }
+      },
+      async stop() {
+        await closeProxy?.();
+      },
+    };
+  },
+};
+
+export default gatewayService;

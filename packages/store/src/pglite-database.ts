@@ -1,11 +1,12 @@
 // The embedded adapter: the SQL port over PGlite (PostgreSQL compiled to WebAssembly, in-process).
 // One connection: PGlite's own mutex makes every query outside a transaction wait until it ends.
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { DatabaseLifecycle } from './database-lifecycle.ts';
 import { toWireParams, type WireParam } from './param-serializer.ts';
+import { pgliteTemplate } from './pglite-template.ts';
 import { toSqlError } from './sql-error.ts';
 import type { Database, QueryResult, Transaction, TransactionOptions } from './sql-port.ts';
 import { assertOutsideTransaction, runInTransactionScope, transactionModeSql } from './transaction-scope.ts';
@@ -133,6 +134,15 @@ class PgliteDatabase implements Database {
   }
 }
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Starts PGlite (about a second) with the session settings the shared type parsers rely on. */
 export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promise<Database> {
   let dataDir = options.dataDir;
@@ -145,7 +155,10 @@ export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promis
   let pg: PGlite;
   try {
     if (lock) await mkdir(dataDir, { recursive: true });
-    pg = await PGlite.create(dataDir);
+    // A new cluster starts from the cached template rather than running initdb again.
+    const fresh = !lock || !(await exists(`${dataDir}/PG_VERSION`));
+    const loadDataDir = fresh ? await pgliteTemplate() : undefined;
+    pg = await PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {});
     await pg.exec("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'");
   } catch (err) {
     await lock?.release();

@@ -50,6 +50,12 @@ export interface ServiceContext<Config> {
 }
 
 export interface ServiceInstance {
+  /**
+   * Adds hooks that must cover every route of the hosting process — the kit's probes, its 404
+   * reply and every other hosted service (the gateway's security headers, CORS, authentication).
+   * Called on the host's root app before any service's routes are mounted.
+   */
+  edge?: (app: FastifyInstance) => Promise<void> | void;
   /** Adds the service's routes to the host's HTTP app; they live under the definition's prefixes. */
   routes?: (app: FastifyInstance) => Promise<void>;
   /** Starts background work (relays, consumers, timers); called after migrations, before listen. */

@@ -25,7 +25,9 @@ describe('problem kinds', () => {
       unprocessable: 422,
       'too-many': 429,
       internal: 500,
+      'bad-gateway': 502,
       unavailable: 503,
+      'gateway-timeout': 504,
     });
   });
 
@@ -45,7 +47,9 @@ describe('problem kinds', () => {
       ['unprocessable', Problem.unprocessable],
       ['too-many', Problem.tooMany],
       ['internal', Problem.internal],
+      ['bad-gateway', Problem.badGateway],
       ['unavailable', Problem.unavailable],
+      ['gateway-timeout', Problem.gatewayTimeout],
     ];
     expect(factories.map(([kind]) => kind).sort()).toEqual(Object.keys(problemStatus).sort());
     for (const [kind, make] of factories) {
@@ -60,7 +64,7 @@ describe('problem kinds', () => {
 
   it('fall back to invalid/internal for statuses without a kind', () => {
     expect(problemKindForStatus(408)).toBe('invalid');
-    expect(problemKindForStatus(502)).toBe('internal');
+    expect(problemKindForStatus(501)).toBe('internal');
   });
 });
 

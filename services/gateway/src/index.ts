@@ -5,7 +5,6 @@ import type { ServiceDefinition } from '@healthlane/kit';
 import { addAuthentication } from './authenticate.ts';
 import { type GatewayConfig, gatewayConfigSchema } from './config.ts';
 import { addCors } from './cors.ts';
-import { hostApp } from './host-app.ts';
 import { addLandingPage } from './landing-page.ts';
 import { registerProxy } from './proxy.ts';
 import { addSecurityHeaders } from './security-headers.ts';
@@ -25,12 +24,13 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
   async create({ config }) {
     let closeProxy: (() => Promise<void>) | undefined;
     return {
-      async routes(scope) {
-        // Edge concerns cover every response of the process, not just the gateway's own routes.
-        const app = hostApp(scope);
+      // Edge concerns cover every response of the process, not just the gateway's own routes.
+      edge(app) {
         addSecurityHeaders(app, { hsts: config.hsts });
         addCors(app, config.corsOrigins);
         addAuthentication(app);
+      },
+      async routes(scope) {
         addLandingPage(scope, { routes: config.routes });
         if (config.routes.length > 0) {
           closeProxy = await registerProxy(scope, {

@@ -95,8 +95,7 @@ function forwardTo(route: UpstreamRoute, transport: HttpTransport, options: Prox
         { upstream: route.prefix, kind: error.kind, code: error.code },
         'upstream call failed',
       );
-      const failure = upstreamFailure(error);
-      return reply.code(failure.status).headers(failure.headers).send(failure.body);
+      throw upstreamFailure(error);
     }
   };
 }

@@ -18,6 +18,8 @@ const genericMessage: Record<ProblemKind, string> = {
   unprocessable: 'The request could not be processed',
   'too-many': 'Too many requests',
   internal: 'An internal error occurred',
+  'bad-gateway': 'A service behind the gateway failed to answer',
+  'gateway-timeout': 'A service behind the gateway did not answer in time',
   unavailable: 'The service is temporarily unavailable',
 };
 

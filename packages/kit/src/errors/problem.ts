@@ -17,7 +17,9 @@ export const problemStatus = {
   unprocessable: 422,
   'too-many': 429,
   internal: 500,
+  'bad-gateway': 502,
   unavailable: 503,
+  'gateway-timeout': 504,
 } as const;
 
 export type ProblemKind = keyof typeof problemStatus;
@@ -89,7 +91,9 @@ const defaultIssueType: Record<ProblemKind, IssueType> = {
   unprocessable: 'processing',
   'too-many': 'throttled',
   internal: 'exception',
+  'bad-gateway': 'exception',
   unavailable: 'transient',
+  'gateway-timeout': 'timeout',
 };
 
 const kindByStatus = new Map<number, ProblemKind>(
@@ -173,8 +177,14 @@ export class Problem extends Error {
   static internal(message: string, options?: ProblemOptions): Problem {
     return new Problem('internal', message, options);
   }
+  static badGateway(message: string, options?: ProblemOptions): Problem {
+    return new Problem('bad-gateway', message, options);
+  }
   static unavailable(message: string, options?: ProblemOptions): Problem {
     return new Problem('unavailable', message, options);
+  }
+  static gatewayTimeout(message: string, options?: ProblemOptions): Problem {
+    return new Problem('gateway-timeout', message, options);
   }
 }
 

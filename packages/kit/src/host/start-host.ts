@@ -156,6 +156,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       });
       created.push({ definition, instance });
     }
+    for (const { instance } of created) await instance.edge?.(app);
     for (const { definition, instance } of created) {
       await mountRoutes(app, definition, instance);
       const ready = instance.ready;

@@ -1,5 +1,5 @@
-// The transport port of the client: the same shape as @healthlane/kit's PeerTransport, declared here
-// so that kit never depends on client (structural typing makes the two interchangeable).
+// The transport port: how a caller reaches the platform's services. The service kit re-exports it
+// as the peers port of every service; client depends on nothing of the platform's own.
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 

@@ -37,7 +37,7 @@ export {
   type ReadinessReport,
 } from './health/health.ts';
 export { type RunUntilSignalledOptions, runUntilSignalled } from './health/run-until-signalled.ts';
-export { createHttpPeers, createInProcessPeers, type HttpPeersOptions } from './host/peers.ts';
+export { createInProcessPeers } from './host/peers.ts';
 export { runHost } from './host/run-host.ts';
 export { type AnyServiceDefinition, type Host, type HostOptions, startHost } from './host/start-host.ts';
 export { createHttpApp, type HttpAppOptions } from './http/create-http-app.ts';

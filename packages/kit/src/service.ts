@@ -1,6 +1,7 @@
 // The contract between a service and whatever hosts it (all-in-one `start`, one-service `serve`,
 // or a `cluster` child). A service is written once against these ports; only the wiring differs.
 import type { Bus } from '@healthlane/bus';
+import type { PeerTransport } from '@healthlane/client';
 import type { Database, Migration } from '@healthlane/store';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -12,27 +13,12 @@ export interface Clock {
   now(): Date;
 }
 
-/** A request to a peer service, by path relative to the platform root (e.g. '/fhir/R4/Patient/1'). */
-export interface PeerRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
-  path: string;
-  headers?: Record<string, string>;
-  body?: string | Uint8Array;
-}
-
-export interface PeerResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Uint8Array;
-}
-
 /**
- * How one service calls another. In the all-in-one process this is an in-process call into the
- * same HTTP app (no socket); distributed, it is HTTP to the peer's address. Callers cannot tell.
+ * How one service calls another (PeerTransport, declared by @healthlane/client): in the all-in-one
+ * process an in-process call into the same HTTP app (no socket); distributed, HTTP to the peer's
+ * address. Callers cannot tell.
  */
-export interface PeerTransport {
-  request(request: PeerRequest): Promise<PeerResponse>;
-}
+export type { PeerRequest, PeerResponse, PeerTransport } from '@healthlane/client';
 
 export interface ServiceContext<Config> {
   /** This service's validated configuration. */

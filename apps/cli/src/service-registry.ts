@@ -5,10 +5,14 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gatewayService } from '@healthlane/gateway';
 import { ConfigError, type ServiceDefinition } from '@healthlane/kit';
+import { recordsService } from '@healthlane/records';
 import type { Environment } from './command.ts';
 
 /** Built-in services, in start order. The gateway comes first: it is the single entry. */
-export const builtInServices: readonly ServiceDefinition[] = [gatewayService as ServiceDefinition];
+export const builtInServices: readonly ServiceDefinition[] = [
+  gatewayService as ServiceDefinition,
+  recordsService as ServiceDefinition,
+];
 
 /**
  * Built-ins plus HEALTHLANE_EXTRA_SERVICES (comma-separated module paths, relative to the working

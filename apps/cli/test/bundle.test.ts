@@ -26,7 +26,10 @@ afterAll(async () => {
 describe('dist/healthlane.mjs', () => {
   it('runs without a TypeScript loader', async () => {
     const { stdout } = await run(process.execPath, [bundle, 'services', '--json']);
-    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ name: 'gateway' })]);
+    expect(JSON.parse(stdout)).toEqual([
+      expect.objectContaining({ name: 'gateway' }),
+      expect.objectContaining({ name: 'records' }),
+    ]);
   });
 
   it('imports PGlite at run time instead of inlining it', async () => {

@@ -107,6 +107,7 @@ describe('healthlane services', () => {
     expect(result).toBe(0);
     expect(JSON.parse(out)).toEqual([
       expect.objectContaining({ name: 'gateway' }),
+      expect.objectContaining({ name: 'records', prefixes: ['/fhir'] }),
       expect.objectContaining({ name: 'echo', prefixes: ['/echo'] }),
     ]);
   });

@@ -25,7 +25,7 @@ describe('loadRegistry', () => {
 
   it('adds HEALTHLANE_EXTRA_SERVICES modules, relative to the working directory', async () => {
     const services = await loadRegistry({ HEALTHLANE_EXTRA_SERVICES: ' echo-service.ts ' }, fixtures);
-    expect(names(services)).toEqual(['gateway', 'echo']);
+    expect(names(services)).toEqual(['gateway', 'records', 'echo']);
     expect(findService(services, 'echo')?.prefixes).toEqual(['/echo']);
   });
 
@@ -51,7 +51,7 @@ describe('loadRegistry', () => {
 describe('selectServices', () => {
   it('keeps all services when HEALTHLANE_SERVICES is unset', async () => {
     const services = await loadRegistry({ HEALTHLANE_EXTRA_SERVICES: 'echo-service.ts' }, fixtures);
-    expect(names(selectServices(services, {}))).toEqual(['gateway', 'echo']);
+    expect(names(selectServices(services, {}))).toEqual(['gateway', 'records', 'echo']);
   });
 
   it('keeps the named services in registry order', async () => {
@@ -65,8 +65,8 @@ describe('selectServices', () => {
 
   it('refuses unknown names, listing the known ones', async () => {
     const error = await configError(() =>
-      selectServices([...builtInServices], { HEALTHLANE_SERVICES: 'records' }),
+      selectServices([...builtInServices], { HEALTHLANE_SERVICES: 'gateway,billing' }),
     );
-    expect(error.problems[0]?.reason).toMatch(/unknown service "records"; known: gateway/);
+    expect(error.problems[0]?.reason).toMatch(/unknown service "billing"; known: gateway, records/);
   });
 });

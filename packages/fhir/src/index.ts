@@ -1,0 +1,14 @@
+// @healthlane/fhir: FHIR R4 definitions, validation and _summary/_elements views.
+export { definitions, isResourceType, type R4Definitions, resourceTypes } from './definitions.ts';
+export { selectElements, summarize } from './summary.ts';
+export type {
+  CodeSystem,
+  Coding,
+  FhirResource,
+  Meta,
+  SearchParameter,
+  StructureDefinition,
+  ValidationIssue,
+  ValueSet,
+} from './types.ts';
+export { validateResource } from './validate.ts';

@@ -1,0 +1,119 @@
+// The records service: the FHIR R4 REST store of record under /fhir/R4 — versioned resources,
+// history, conditional operations, Bundles — publishing fhir.<Type>.<created|updated|deleted>
+// through its transactional outbox.
+import { randomUUID } from 'node:crypto';
+import { createOutbox } from '@healthlane/bus';
+import type { ServiceDefinition } from '@healthlane/kit';
+import { Counter, Gauge } from 'prom-client';
+import { type RecordsConfig, recordsConfigSchema } from './config.ts';
+import { loadDemoData } from './demo/load-demo.ts';
+import type { Authorize } from './domain/authorize.ts';
+import { createRecordsResourceService } from './records-resource-service.ts';
+import { registerFhirRoutes } from './routes/fhir-routes.ts';
+import { recordsMigrations } from './store/schema.ts';
+
+export type { RecordsConfig } from './config.ts';
+export { recordsConfigSchema } from './config.ts';
+export { type Authorize, authorize, type Interaction, type InteractionKind } from './domain/authorize.ts';
+export type {
+  CreateOptions,
+  DeleteResult,
+  RequestContext,
+  ResourceService,
+  StoredResource,
+  WriteOptions,
+  WriteResult,
+} from './domain/resource-service.ts';
+export {
+  createRecordsResourceService,
+  type RecordsResourceService,
+  type RecordsResourceServiceOptions,
+} from './records-resource-service.ts';
+export { recordsMigrations } from './store/schema.ts';
+
+/** Base URL the demo load runs under: it only appears in the loader's own responses, never in stored data. */
+const demoBaseUrl = 'http://localhost/fhir/R4';
+
+export interface RecordsServiceOptions {
+  /** Server-assigned resource ids (and Bundle ids); random UUIDs by default. */
+  newId?: () => string;
+  /** Replaces the authorization hook (tests); the platform's `authorize` by default. */
+  authorize?: Authorize;
+}
+
+export function createRecordsService(options: RecordsServiceOptions = {}): ServiceDefinition<RecordsConfig> {
+  const newId = options.newId ?? randomUUID;
+  return {
+    name: 'records',
+    description:
+      'FHIR R4 REST store of record: versioned resources, history, conditional operations, Bundles',
+    prefixes: ['/fhir'],
+    config: recordsConfigSchema,
+    migrations: recordsMigrations,
+    async create({ config, db, bus, logger, metrics, clock }) {
+      const outbox = createOutbox({
+        db,
+        bus,
+        schema: 'records',
+        logger: logger.child({ component: 'outbox' }),
+      });
+      await outbox.migrate();
+      const writes = new Counter({
+        name: 'records_writes_total',
+        help: 'Resource writes by interaction and outcome (created, updated, matched, unchanged, deleted, absent)',
+        labelNames: ['interaction', 'outcome'],
+        registers: [metrics],
+      });
+      new Gauge({
+        name: 'records_outbox_pending',
+        help: 'Events committed but not yet relayed to the bus',
+        registers: [metrics],
+        async collect() {
+          // A scrape while the database is unreachable keeps the last value rather than failing /metrics.
+          const stats = await outbox.stats().catch(() => undefined);
+          if (stats !== undefined) this.set(stats.pending);
+        },
+      });
+      const service = createRecordsResourceService({
+        db,
+        outbox,
+        clock,
+        newId,
+        ...(options.authorize === undefined ? {} : { authorize: options.authorize }),
+        maxJsonDepth: config.maxJsonDepth,
+        onWrite: (interaction, outcome) => writes.inc({ interaction, outcome }),
+      });
+      const startedAt = clock.now();
+
+      /** Demo data on an empty store, in the background: readiness does not wait for it. */
+      async function loadDemoIfEmpty(): Promise<void> {
+        if ((await service.count(db)) > 0) return;
+        await loadDemoData(service, { baseUrl: demoBaseUrl }, logger); // it logs its own summary
+      }
+
+      let demoLoad: Promise<void> | undefined;
+      return {
+        async routes(app) {
+          registerFhirRoutes(app, { service, db, config, startedAt, newId });
+        },
+        async start() {
+          outbox.start();
+          if (config.demo) {
+            demoLoad = loadDemoIfEmpty().catch((error: unknown) =>
+              logger.warn({ err: error }, 'demo data not loaded (the store is usable without it)'),
+            );
+          }
+        },
+        async stop() {
+          // The loader cannot be interrupted between bundles; let it finish before the database closes.
+          await demoLoad;
+          await outbox.stop();
+        },
+      };
+    },
+  };
+}
+
+export const recordsService = createRecordsService();
+export default recordsService;
+export { shareDirectoryResources } from './bundle/index.ts';

@@ -1,0 +1,97 @@
+// Writing and reading versions: one version written with its index rows and its event, the current
+// version read as a StoredResource (404 unknown, 410 deleted), and the If-Match rule.
+import type { Outbox } from '@healthlane/bus';
+import { type Clock, Problem } from '@healthlane/kit';
+import type { SqlExecutor, Transaction } from '@healthlane/store';
+import { identifierTokens } from './domain/criteria.ts';
+import { formatETag } from './domain/etag.ts';
+import { type JsonObject, stampVersion } from './domain/resource-body.ts';
+import type { StoredResource } from './domain/resource-service.ts';
+import { assertValid } from './domain/validation.ts';
+import {
+  type CurrentVersion,
+  currentVersion,
+  replaceTokens,
+  type WriteMethod,
+  writeVersion,
+} from './store/resource-store.ts';
+
+export type ResourceEvent = 'created' | 'updated' | 'deleted';
+
+export function storedFrom(
+  type: string,
+  id: string,
+  versionId: number,
+  lastUpdated: Date,
+  json: string,
+): StoredResource {
+  return {
+    resourceType: type,
+    id,
+    versionId: String(versionId),
+    lastUpdated: lastUpdated.toISOString(),
+    json,
+  };
+}
+
+/** The current version; throws not-found (never existed) or gone (deleted, with its ETag). */
+export async function readCurrent(db: SqlExecutor, type: string, id: string): Promise<StoredResource> {
+  const current = await currentVersion(db, type, id);
+  if (current === undefined) throw Problem.notFound('The resource was not found');
+  if (current.deleted || current.json === null) {
+    throw Problem.gone('The resource has been deleted', {
+      headers: { etag: formatETag(String(current.versionId)) },
+    });
+  }
+  return storedFrom(type, id, current.versionId, current.lastUpdated, current.json);
+}
+
+/** If-Match must name the current version; a missing resource fails it too (412). */
+export function assertIfMatch(current: CurrentVersion | undefined, ifMatch: string | undefined): void {
+  if (ifMatch === undefined) return;
+  if (current === undefined || String(current.versionId) !== ifMatch) {
+    throw Problem.preconditionFailed('If-Match does not name the current version of the resource');
+  }
+}
+
+export interface VersionLog {
+  /**
+   * Writes version `versionId` of a locked resource (`resource` null = a deletion): stamped,
+   * validated, serialized once, indexed, and its event enqueued — all on `tx`.
+   */
+  commit(
+    tx: Transaction,
+    type: string,
+    id: string,
+    versionId: number,
+    method: WriteMethod,
+    resource: JsonObject | null,
+    event: ResourceEvent,
+  ): Promise<StoredResource | undefined>;
+}
+
+export function createVersionLog(options: { outbox: Pick<Outbox, 'enqueue'>; clock: Clock }): VersionLog {
+  const { outbox, clock } = options;
+  return {
+    async commit(tx, type, id, versionId, method, resource, event) {
+      const lastUpdated = clock.now();
+      let stored: StoredResource | undefined;
+      let json: string | null = null;
+      if (resource !== null) {
+        const stamp = { id, versionId: String(versionId), lastUpdated: lastUpdated.toISOString() };
+        const versioned = stampVersion(resource, stamp);
+        assertValid(versioned, type);
+        json = JSON.stringify(versioned);
+        stored = storedFrom(type, id, versionId, lastUpdated, json);
+      }
+      await writeVersion(tx, { type, id, versionId, lastUpdated, method, json });
+      await replaceTokens(tx, type, id, 'identifier', resource === null ? [] : identifierTokens(resource));
+      await outbox.enqueue(tx, `fhir.${type}.${event}`, {
+        resourceType: type,
+        id,
+        versionId: String(versionId),
+      });
+      return stored;
+    },
+  };
+}

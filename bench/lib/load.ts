@@ -18,7 +18,10 @@ export interface LoadFigures {
   requestsPerSecond: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   total: number;
+  /** Failed requests: connection errors and timeouts (autocannon counts a timeout as an error too). */
   errors: number;
+  /** Of `errors`, requests unanswered within the 10 s timeout. */
+  timeouts: number;
   non2xx: number;
 }
 
@@ -47,7 +50,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
       max: result.latency.max,
     },
     total: result.requests.total,
-    errors: result.errors + result.timeouts,
+    errors: result.errors,
+    timeouts: result.timeouts,
     non2xx: result.non2xx,
   };
 }

@@ -8,6 +8,8 @@ export interface MachineInfo {
   node: string;
   platform: string;
   hostname: string;
+  /** 1/5/15-minute load average when the record was written: how busy the machine was. */
+  loadAverage: number[];
 }
 
 export function machineInfo(): MachineInfo {
@@ -19,5 +21,6 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
     hostname: os.hostname(),
+    loadAverage: os.loadavg().map((load) => Math.round(load * 100) / 100),
   };
 }

@@ -9,6 +9,8 @@
 // addon that pg only tries to load when asked; it is never installed, so it is left unresolved.
 //
 // Usage: node apps/cli/build.mjs [--outfile=path]   (default apps/cli/dist/healthlane.mjs)
+import { cp } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -38,6 +40,9 @@ const result = await build({
     ].join('\n'),
   },
 });
+
+// The records demo patients are data files, read beside the bundle (see services/records/src/demo).
+await cp(here('../../services/records/demo-data'), `${dirname(outfile)}/demo-data`, { recursive: true });
 
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 console.log(`built ${outfile} (${(bytes / 1024 / 1024).toFixed(1)} MiB with source map)`);

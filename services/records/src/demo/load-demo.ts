@@ -3,6 +3,7 @@
 // deduplicated. Ids come from the bundles' urn:uuid fullUrls, so demo links are stable across
 // machines and a bundle already loaded is recognised (by its Patient) and skipped.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,12 @@ import { matchByCriteria } from '../bundle/match-by-criteria.ts';
 import { shareDirectoryResources } from '../bundle/shared-directory.ts';
 import type { RequestContext, ResourceService } from '../domain/resource-service.ts';
 
-export const demoDataDirectory = fileURLToPath(new URL('../../demo-data/', import.meta.url));
+// From source the data sits in the package; the bundled CLI (apps/cli/build.mjs) copies it beside itself.
+const demoDataCandidates = ['../../demo-data/', './demo-data/'].map((path) =>
+  fileURLToPath(new URL(path, import.meta.url)),
+);
+export const demoDataDirectory =
+  demoDataCandidates.find((directory) => existsSync(join(directory, 'LICENSE'))) ?? demoDataCandidates[0]!;
 
 const uuidUrn = /^urn:uuid:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 

@@ -11,7 +11,6 @@ import { assertValid } from './domain/validation.ts';
 import {
   type CurrentVersion,
   currentVersion,
-  replaceTokens,
   type WriteMethod,
   writeVersion,
 } from './store/resource-store.ts';
@@ -84,8 +83,9 @@ export function createVersionLog(options: { outbox: Pick<Outbox, 'enqueue'>; clo
         json = JSON.stringify(versioned);
         stored = storedFrom(type, id, versionId, lastUpdated, json);
       }
-      await writeVersion(tx, { type, id, versionId, lastUpdated, method, json });
-      await replaceTokens(tx, type, id, 'identifier', resource === null ? [] : identifierTokens(resource));
+      const tokens = resource === null ? [] : identifierTokens(resource);
+      // Version, current row and token index in one statement; the event is the bus's own insert.
+      await writeVersion(tx, { type, id, versionId, lastUpdated, method, json }, 'identifier', tokens);
       await outbox.enqueue(tx, `fhir.${type}.${event}`, {
         resourceType: type,
         id,

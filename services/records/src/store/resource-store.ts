@@ -108,49 +108,50 @@ export interface NewVersion {
   json: string | null;
 }
 
-/** Appends a version and makes it current. Call with the resource locked. */
-export async function writeVersion(tx: Transaction, version: NewVersion): Promise<void> {
-  const params = [
-    version.type,
-    version.id,
-    version.versionId,
-    version.lastUpdated,
-    version.method,
-    version.json,
-  ];
-  await tx.query(
-    `INSERT INTO records.resource_version (resource_type, id, version_id, last_updated, method, json)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    params,
-  );
-  await tx.query(
-    `INSERT INTO records.resource (resource_type, id, version_id, last_updated, deleted, json)
-     VALUES ($1, $2, $3, $4, $5 = 'DELETE', $6)
-     ON CONFLICT (resource_type, id) DO UPDATE
-       SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated,
-           deleted = EXCLUDED.deleted, json = EXCLUDED.json`,
-    params,
-  );
+export interface Token {
+  system: string | null;
+  value: string | null;
 }
 
-/** Replaces a resource's rows for one token parameter (an empty list clears them, as on delete). */
-export async function replaceTokens(
+/**
+ * Appends a version, makes it current and replaces its `param` token rows, in ONE statement (one
+ * round trip): the CTEs share one snapshot, so the DELETE sees only the old token rows and never the
+ * ones inserted beside it, and the token rows' foreign key is checked at the statement's end, after
+ * the current row exists. An empty token list clears the rows (a deletion). Call with the resource locked.
+ */
+export async function writeVersion(
   tx: Transaction,
-  type: string,
-  id: string,
+  version: NewVersion,
   param: string,
-  tokens: ReadonlyArray<{ system: string | null; value: string | null }>,
+  tokens: readonly Token[],
 ): Promise<void> {
   await tx.query(
-    'DELETE FROM records.token_index WHERE resource_type = $1 AND resource_id = $2 AND param = $3',
-    [type, id, param],
+    `WITH appended AS (
+       INSERT INTO records.resource_version (resource_type, id, version_id, last_updated, method, json)
+       VALUES ($1, $2, $3, $4, $5, $6)
+     ), made_current AS (
+       INSERT INTO records.resource (resource_type, id, version_id, last_updated, deleted, json)
+       VALUES ($1, $2, $3, $4, $5 = 'DELETE', $6)
+       ON CONFLICT (resource_type, id) DO UPDATE
+         SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated,
+             deleted = EXCLUDED.deleted, json = EXCLUDED.json
+     ), old_tokens AS (
+       DELETE FROM records.token_index WHERE resource_type = $1 AND resource_id = $2 AND param = $7
+     )
+     INSERT INTO records.token_index (resource_type, resource_id, param, system, value)
+     SELECT $1, $2, $7, token.system, token.value FROM unnest($8::text[], $9::text[]) AS token(system, value)`,
+    [
+      version.type,
+      version.id,
+      version.versionId,
+      version.lastUpdated,
+      version.method,
+      version.json,
+      param,
+      tokens.map((token) => token.system),
+      tokens.map((token) => token.value),
+    ],
   );
-  for (const token of tokens) {
-    await tx.query(
-      'INSERT INTO records.token_index (resource_type, resource_id, param, system, value) VALUES ($1, $2, $3, $4, $5)',
-      [type, id, param, token.system, token.value],
-    );
-  }
 }
 
 function tokenCondition(token: TokenMatch, params: unknown[]): string {

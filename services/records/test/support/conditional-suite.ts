@@ -152,4 +152,54 @@ export function conditionalSuite(context: () => { records: RecordsApp; db: Datab
       expect(await countRows(context().db, 'resource')).toBeGreaterThan(0);
     });
   });
+
+  describe('token index', () => {
+    const tokensOf = async (id: string) => {
+      const { rows } = await context().db.query<{ system: string | null; value: string | null }>(
+        `SELECT system, value FROM records.token_index
+         WHERE resource_type = 'Patient' AND resource_id = $1 AND param = 'identifier'
+         ORDER BY value, system NULLS FIRST`,
+        [id],
+      );
+      return rows;
+    };
+    const put = (id: string, identifier: unknown[]) =>
+      inject({
+        method: 'PUT',
+        url: `/fhir/R4/Patient/${id}`,
+        headers: json,
+        payload: JSON.stringify({
+          resourceType: 'Patient',
+          id,
+          ...(identifier.length > 0 && { identifier }),
+        }),
+      });
+
+    it("holds exactly the current version's identifiers: replaced on update, cleared on delete", async () => {
+      const first = [
+        { system: 'urn:a', value: 'tok-1' },
+        { value: 'tok-2' },
+        { system: 'urn:b', value: 'tok-3' },
+      ];
+      expect((await put('tokens-1', first)).statusCode).toBe(201);
+      expect(await tokensOf('tokens-1')).toEqual([
+        { system: 'urn:a', value: 'tok-1' },
+        { system: null, value: 'tok-2' },
+        { system: 'urn:b', value: 'tok-3' },
+      ]);
+      expect((await put('tokens-1', [{ system: 'urn:c', value: 'tok-4' }])).statusCode).toBe(200);
+      expect(await tokensOf('tokens-1')).toEqual([{ system: 'urn:c', value: 'tok-4' }]);
+      expect(await liveWith('tok-1')).toBe(0);
+      expect(await liveWith('tok-4')).toBe(1);
+      expect((await put('tokens-1', [])).statusCode).toBe(200); // no identifier at all
+      expect(await tokensOf('tokens-1')).toEqual([]);
+      expect((await put('tokens-1', [{ system: 'urn:c', value: 'tok-5' }])).statusCode).toBe(200);
+      expect((await inject({ method: 'DELETE', url: '/fhir/R4/Patient/tokens-1' })).statusCode).toBe(204);
+      expect(await tokensOf('tokens-1')).toEqual([]);
+      const versions = await context().db.query<{ count: number }>(
+        "SELECT count(*)::int AS count FROM records.resource_version WHERE id = 'tokens-1'",
+      );
+      expect(versions.rows[0]!.count).toBe(5);
+    });
+  });
 }

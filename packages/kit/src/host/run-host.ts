@@ -11,11 +11,13 @@ export async function runHost(options: HostOptions): Promise<void> {
     host = await startHost(options);
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }
     // startHost has logged it as JSON too; stderr gets a line for whoever watches the terminal.
-    console.error(`healthlane: start failed: ${error instanceof Error ? error.message : typeof error}`);
+    process.stderr.write(
+      `healthlane: start failed: ${error instanceof Error ? error.message : typeof error}\n`,
+    );
     process.exit(1);
   }
   const { logger } = host;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startChildServer } from '../lib/child-server.ts';
+import { freePort } from '../lib/free-port.ts';
 import { type LoadFigures, runLoad } from '../lib/load.ts';
 import { recordResult } from '../lib/results.ts';
 
@@ -32,7 +33,7 @@ async function measure(url: string): Promise<LoadFigures[]> {
 }
 
 try {
-  const port = 18700;
+  const port = await freePort();
   console.log(`HealthLane (healthlane start, PGlite in memory) GET ${path}`);
   const platform = await startChildServer({
     args: ['--import', 'tsx', join(root, 'apps/cli/src/main.ts'), 'start'],
@@ -55,7 +56,7 @@ try {
   console.log(`bare node:http answering the same ${body.length} bytes`);
   const bodyFile = join(work, 'body');
   await writeFile(bodyFile, body);
-  const barePort = 18701;
+  const barePort = await freePort();
   const bare = await startChildServer({
     args: ['--import', 'tsx', join(root, 'bench/lib/bare-server.ts'), String(barePort), bodyFile],
     readyUrl: `http://127.0.0.1:${barePort}/`,

@@ -8,6 +8,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ChildServer, startChildServer } from '../lib/child-server.ts';
+import { freePort } from '../lib/free-port.ts';
 import { type LoadFigures, runLoad } from '../lib/load.ts';
 import { recordResult } from '../lib/results.ts';
 import { type BackendName, prepareBackend } from './backends.ts';
@@ -21,7 +22,7 @@ import {
   OBSERVATIONS_PER_TRANSACTION,
 } from './interactions.ts';
 import { sampleRss } from './rss-sampler.ts';
-import { freePort, printTable, type RunFigures, ratio, seedPatients } from './support.ts';
+import { printTable, type RunFigures, ratio, seedPatients } from './support.ts';
 
 const { values } = parseArgs({
   options: {

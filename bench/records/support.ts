@@ -1,5 +1,4 @@
-// Small pieces of the records benchmark: a free loopback port, seeding Patients, the figures table.
-import { createServer } from 'node:net';
+// Small pieces of the records benchmark: seeding Patients, the figures table.
 import type { LoadFigures } from '../lib/load.ts';
 
 export interface RunFigures extends LoadFigures {
@@ -8,18 +7,6 @@ export interface RunFigures extends LoadFigures {
   resourcesPerSecond: number;
   rssPeakMiB: number;
   ratioToBare?: number;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Creates `count` Patients through the API (8 at a time) and returns their server-assigned ids. */

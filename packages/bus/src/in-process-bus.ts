@@ -2,14 +2,14 @@
 // PostgreSQL), with the same delivery semantics as the NATS adapter and in-process push on publish.
 import { randomUUID } from 'node:crypto';
 import { type Database, migrate } from '@healthlane/store';
-import type { Bus, PublishOptions, SubscribeOptions, Subscription } from './bus-port.ts';
+import type { Bus, OutgoingMessage, PublishOptions, SubscribeOptions, Subscription } from './bus-port.ts';
 import { deliveryPolicy } from './delivery-policy.ts';
 import { createMessageLog } from './in-process-log.ts';
 import { busMigrations } from './in-process-schema.ts';
 import { type LocalSubscription, startBroadcastLoop, startGroupLoop } from './in-process-subscription.ts';
 import { type BusLogger, errorFields, silentLogger } from './logger.ts';
 import { assertGroupName, assertSubject, filterPattern } from './subject.ts';
-import { headersWithTraceContext } from './trace-context.ts';
+import { headersKeepingTraceContext, headersWithTraceContext } from './trace-context.ts';
 
 export interface InProcessBusOptions {
   db: Database;
@@ -63,6 +63,18 @@ export async function createInProcessBus(options: InProcessBusOptions): Promise<
   const sweeper = setInterval(sweep, Math.min(maxAgeMs, maxSweepIntervalMs));
   sweeper.unref();
 
+  function wakeMatching(subjects: readonly string[]): void {
+    const distinct = new Set(subjects);
+    for (const subscription of neighbours) {
+      for (const subject of distinct) {
+        if (subscription.matches(subject)) {
+          subscription.wake();
+          break;
+        }
+      }
+    }
+  }
+
   function assertOpen(): void {
     if (closed) throw new Error('bus is closed');
   }
@@ -85,7 +97,24 @@ export async function createInProcessBus(options: InProcessBusOptions): Promise<
         logger.debug({ subject, messageId: id }, 'bus publish de-duplicated');
         return;
       }
-      for (const subscription of neighbours) if (subscription.matches(subject)) subscription.wake();
+      wakeMatching([subject]);
+    },
+
+    async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
+      assertOpen();
+      for (const message of messages) assertSubject(message.subject);
+      const stored = await context.log.appendMany(
+        messages.map((message) => ({
+          id: message.id ?? newId(),
+          subject: message.subject,
+          data: JSON.stringify(message.data) ?? 'null',
+          headers: headersKeepingTraceContext(message.headers),
+        })),
+      );
+      if (stored.length < messages.length) {
+        logger.debug({ skipped: messages.length - stored.length }, 'bus batch publish de-duplicated');
+      }
+      wakeMatching(stored);
     },
 
     async subscribe<T = unknown>(subscribeOptions: SubscribeOptions<T>): Promise<Subscription> {

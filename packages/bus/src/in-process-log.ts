@@ -30,6 +30,14 @@ export interface Claim {
   nextDueMs: number | undefined;
 }
 
+/** A message to append: its payload already JSON text. */
+export interface LogEntry {
+  id: string;
+  subject: string;
+  data: string;
+  headers: MessageHeaders;
+}
+
 interface MessageRow {
   seq: number;
   id: string;
@@ -73,6 +81,33 @@ export function createMessageLog(db: Database) {
           [id, subject, data, JSON.stringify(headers)],
         );
         return rowCount === 1;
+      });
+    },
+
+    /**
+     * Appends messages in order with one statement under the publish lock; resolves with the subjects
+     * of those stored (ids already in the log, or repeated in the batch, are skipped).
+     */
+    async appendMany(entries: readonly LogEntry[]): Promise<string[]> {
+      if (entries.length === 0) return [];
+      return db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [publishLockKey]);
+        const { rows } = await tx.query<{ subject: string }>(
+          `INSERT INTO bus.messages (id, subject, data, headers)
+           SELECT e.id, e.subject, e.data, e.headers::jsonb
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
+                  AS e(id, subject, data, headers, n)
+            ORDER BY e.n
+           ON CONFLICT (id) DO NOTHING
+           RETURNING subject`,
+          [
+            entries.map((entry) => entry.id),
+            entries.map((entry) => entry.subject),
+            entries.map((entry) => entry.data),
+            entries.map((entry) => JSON.stringify(entry.headers)),
+          ],
+        );
+        return rows.map((row) => row.subject);
       });
     },
 

@@ -3,6 +3,7 @@ export type {
   Bus,
   DeliveredMessage,
   MessageHeaders,
+  OutgoingMessage,
   PublishOptions,
   SubscribeOptions,
   Subscription,

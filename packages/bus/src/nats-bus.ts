@@ -3,13 +3,20 @@
 import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
-import type { Bus, PublishOptions, SubscribeOptions, Subscription } from './bus-port.ts';
+import type {
+  Bus,
+  MessageHeaders,
+  OutgoingMessage,
+  PublishOptions,
+  SubscribeOptions,
+  Subscription,
+} from './bus-port.ts';
 import { deliveryPolicy } from './delivery-policy.ts';
 import { type BusLogger, errorFields, silentLogger } from './logger.ts';
 import { durableName, ensureGroupConsumer, ensureStream } from './nats-stream.ts';
 import { type NatsSubscription, startNatsBroadcastLoop, startNatsGroupLoop } from './nats-subscription.ts';
 import { assertFilter, assertGroupName, assertSubject } from './subject.ts';
-import { headersWithTraceContext } from './trace-context.ts';
+import { headersKeepingTraceContext, headersWithTraceContext } from './trace-context.ts';
 import { settlesWithin } from './wakeup.ts';
 
 export interface NatsBusOptions {
@@ -76,6 +83,16 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
   let closed = false;
   let closing: Promise<void> | undefined;
 
+  function send(subject: string, data: unknown, id: string, carried: MessageHeaders) {
+    const headers = natsHeaders();
+    for (const [key, value] of Object.entries(carried)) headers.set(key, value);
+    return js.publish(prefix + subject, encoder.encode(JSON.stringify(data) ?? 'null'), {
+      msgID: id,
+      headers,
+      timeout: options.publishTimeoutMs ?? 5_000,
+    });
+  }
+
   function assertOpen(): void {
     if (closed) throw new Error('bus is closed');
   }
@@ -121,16 +138,29 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
       assertOpen();
       assertSubject(subject);
       const id = publishOptions.id ?? newId();
-      const headers = natsHeaders();
-      for (const [key, value] of Object.entries(headersWithTraceContext(publishOptions.headers))) {
-        headers.set(key, value);
-      }
-      const ack = await js.publish(prefix + subject, encoder.encode(JSON.stringify(data) ?? 'null'), {
-        msgID: id,
-        headers,
-        timeout: options.publishTimeoutMs ?? 5_000,
-      });
+      const ack = await send(subject, data, id, headersWithTraceContext(publishOptions.headers));
       if (ack.duplicate) logger.debug({ subject, messageId: id }, 'bus publish de-duplicated');
+    },
+
+    async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
+      assertOpen();
+      for (const message of messages) assertSubject(message.subject);
+      // Every request is written to the one connection in call order, so the stream stores them in
+      // this order; all acks are awaited before the batch counts as published.
+      const acks = await Promise.allSettled(
+        messages.map((message) =>
+          send(
+            message.subject,
+            message.data,
+            message.id ?? newId(),
+            headersKeepingTraceContext(message.headers),
+          ),
+        ),
+      );
+      const failed = acks.find((ack) => ack.status === 'rejected');
+      if (failed) throw failed.reason;
+      const duplicates = acks.filter((ack) => ack.status === 'fulfilled' && ack.value.duplicate).length;
+      if (duplicates > 0) logger.debug({ duplicates }, 'bus batch publish de-duplicated');
     },
 
     async subscribe<T = unknown>(subscribe: SubscribeOptions<T>): Promise<Subscription> {

@@ -1,9 +1,8 @@
-// The outbox relay's SQL and one relay pass: lease pending rows in order, publish each with its event
-// id as message id, then delete what the bus acknowledged. Crashing anywhere loses nothing: unleased
-// rows stay, leased rows return when the lease lapses, and a republish is de-duplicated downstream.
+// The outbox relay's SQL and one relay pass: lease pending rows in order, publish them as one batch
+// (each under its event id as message id), then delete them in one statement. Crashing anywhere loses
+// nothing: unleased rows stay, leased rows return when the lease lapses, and a republish is de-duplicated.
 import type { Database } from '@healthlane/store';
 import type { Bus, MessageHeaders } from './bus-port.ts';
-import { runInTraceContext } from './trace-context.ts';
 
 interface OutboxRow {
   seq: number;
@@ -33,31 +32,30 @@ export async function relayPass(options: RelayPassOptions): Promise<number> {
     RETURNING o.seq, o.id, o.subject, o.data, o.headers`,
     [options.leaseMs, options.batchSize],
   );
+  if (rows.length === 0) return 0;
   const batch = rows.map((row) => ({ ...row, seq: Number(row.seq) })).sort((a, b) => a.seq - b.seq);
-  const published: number[] = [];
+  const seqs = batch.map((row) => row.seq);
   try {
-    for (const row of batch) {
-      // Publish in the context recorded at enqueue, so the trace continues from the writer.
-      await runInTraceContext(row.headers, () =>
-        bus.publish(row.subject, JSON.parse(row.data), { id: row.id, headers: row.headers }),
-      );
-      published.push(row.seq);
-    }
+    // One publish for the whole batch, in order, each event under its id and with the headers
+    // (trace context included) recorded at enqueue, so the trace continues from the writer.
+    await bus.publishBatch(
+      batch.map((row) => ({
+        subject: row.subject,
+        data: JSON.parse(row.data),
+        id: row.id,
+        headers: row.headers,
+      })),
+    );
   } catch (error) {
-    // Hand the rest back at once: this relay backs off, another replica may carry on in order.
-    const rest = batch.map((row) => row.seq).filter((seq) => !published.includes(seq));
+    // Hand the batch back at once: this relay backs off, another replica may carry on in order.
+    // Whatever part of it the bus did store is de-duplicated when republished under the same ids.
     await db
-      .query(`UPDATE ${schema}.outbox SET available_at = now() WHERE seq = ANY($1::bigint[])`, [rest])
+      .query(`UPDATE ${schema}.outbox SET available_at = now() WHERE seq = ANY($1::bigint[])`, [seqs])
       .catch(() => {});
-    await deletePublished(db, schema, published).catch(() => {});
     throw error;
   }
-  await deletePublished(db, schema, published);
-  return published.length;
-}
-
-async function deletePublished(db: Database, schema: string, seqs: number[]): Promise<void> {
-  if (seqs.length > 0) await db.query(`DELETE FROM ${schema}.outbox WHERE seq = ANY($1::bigint[])`, [seqs]);
+  await db.query(`DELETE FROM ${schema}.outbox WHERE seq = ANY($1::bigint[])`, [seqs]);
+  return seqs.length;
 }
 
 export async function outboxStats(db: Database, schema: string) {

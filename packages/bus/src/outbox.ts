@@ -22,7 +22,7 @@ export interface OutboxOptions {
   pollIntervalMs?: number;
   /** How long a relay holds rows it is publishing before another relay may take them. Default 30 s. */
   leaseMs?: number;
-  /** Rows per relay pass. Default 100. */
+  /** Rows per relay pass, published as one batch; passes follow each other while a full batch is found. Default 500. */
   batchSize?: number;
   /** Event ids for enqueues without one. Default `randomUUID`. */
   newId?: () => string;
@@ -65,7 +65,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     db,
     bus,
     schema,
-    batchSize: options.batchSize ?? 100,
+    batchSize: options.batchSize ?? 500,
     leaseMs: options.leaseMs ?? 30_000,
   };
   const wakeup = createWakeup();

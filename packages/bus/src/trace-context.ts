@@ -10,6 +10,11 @@ export function headersWithTraceContext(headers: MessageHeaders | undefined): Me
   return carrier;
 }
 
+/** The headers as given, plus the active trace context only where they carry none of their own. */
+export function headersKeepingTraceContext(headers: MessageHeaders | undefined): MessageHeaders {
+  return headers?.traceparent === undefined ? headersWithTraceContext(headers) : { ...headers };
+}
+
 /**
  * Runs `work` in the context carried by `headers`. It starts from the root context, not the active
  * one, so a subscription loop never leaks the context of whoever called `subscribe` into handlers.

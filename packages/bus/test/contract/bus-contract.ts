@@ -223,6 +223,52 @@ export function busContract(adapter: string, setup: () => Promise<BusContractTar
       await sub.close();
     });
 
+    it('publishes a batch in order, de-duplicating ids seen before or repeated in the batch', async () => {
+      const r = root();
+      const sink = collector();
+      const sub = await bus.subscribe({ subject: `${r}.>`, group: `${r}-g`, handler: sink.handler, ...fast });
+      await bus.publish(`${r}.event`, 'earlier', { id: `${r}-0` });
+      const batch = Array.from({ length: 40 }, (_, i) => ({
+        subject: i % 2 === 0 ? `${r}.even` : `${r}.odd`,
+        data: { n: i },
+        id: `${r}-${i}`,
+      }));
+      await bus.publishBatch([...batch, { subject: `${r}.event`, data: 'repeat', id: `${r}-5` }]);
+      await bus.publishBatch([]);
+      await bus.publish(`${r}.event`, 'marker', { id: `${r}-marker` });
+      await waitFor(() => sink.ids().includes(`${r}-marker`));
+      expect(sink.received.map((m) => m.data)).toEqual([
+        'earlier',
+        ...batch.slice(1).map((m) => m.data),
+        'marker',
+      ]);
+      expect(sink.received[2]).toMatchObject({ id: `${r}-2`, subject: `${r}.even`, deliveryCount: 1 });
+      await sub.close();
+    });
+
+    it('keeps the trace context a batched message carries, and refuses a batch with a bad subject', async () => {
+      const r = root();
+      const sink = collector();
+      const sub = await bus.subscribe({ subject: `${r}.>`, group: `${r}-g`, handler: sink.handler, ...fast });
+      const carried = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      await bus.publishBatch([
+        { subject: `${r}.a`, data: 1, headers: { traceparent: carried, 'x-kind': 'a' } },
+        { subject: `${r}.b`, data: 2 },
+      ]);
+      await expect(
+        bus.publishBatch([
+          { subject: `${r}.ok`, data: 'never' },
+          { subject: `${r}.*`, data: 'bad' },
+        ]),
+      ).rejects.toThrow(/invalid subject/);
+      await bus.publish(`${r}.marker`, 'marker');
+      await waitFor(() => sink.received.length === 3);
+      expect(sink.received.map((m) => m.data)).toEqual([1, 2, 'marker']);
+      expect(sink.received[0]?.headers).toMatchObject({ traceparent: carried, 'x-kind': 'a' });
+      expect(sink.received[1]?.headers.traceparent).toBeUndefined();
+      await sub.close();
+    });
+
     it('keeps a closed group subscription durable, and hands back its unfinished deliveries', async () => {
       const r = root();
       const group = `${r}-g`;
@@ -259,6 +305,7 @@ export function busContract(adapter: string, setup: () => Promise<BusContractTar
       await other.close();
       await other.close();
       await expect(other.publish(`${r}.x`, 1)).rejects.toThrow(/closed/);
+      await expect(other.publishBatch([{ subject: `${r}.x`, data: 1 }])).rejects.toThrow(/closed/);
       await expect(other.subscribe({ subject: `${r}.>`, handler: sink.handler })).rejects.toThrow(/closed/);
       await expect(other.ping()).rejects.toThrow();
       await bus.publish(`${r}.x`, 'after close');

@@ -36,9 +36,9 @@ export function outboxContract(pair: string, setup: () => Promise<OutboxContract
     });
 
     /** A fresh schema per test, holding a notes table, the outbox and processed_events. */
-    async function service(bus: Bus = target.bus) {
+    async function service(bus: Bus = target.bus, batchSize?: number) {
       const schema = `ob${process.pid}_${++schemas}`;
-      const outbox = createOutbox({ db: target.db, bus, schema, pollIntervalMs: 200 });
+      const outbox = createOutbox({ db: target.db, bus, schema, pollIntervalMs: 200, batchSize });
       outboxes.push(outbox);
       await outbox.migrate();
       await migrateProcessedEvents(target.db, schema);
@@ -119,6 +119,46 @@ export function outboxContract(pair: string, setup: () => Promise<OutboxContract
       await sub.close();
     });
 
+    it('drains a backlog larger than one batch in order, pass after pass, without waiting for kicks', async () => {
+      let batches = 0;
+      const counting: Bus = {
+        ...target.bus,
+        kind: target.bus.kind,
+        publishBatch: async (messages) => {
+          batches += 1;
+          return target.bus.publishBatch(messages);
+        },
+      };
+      // A poll interval far beyond the wait: only continuous draining empties the backlog in time.
+      const schema = `ob${process.pid}_${++schemas}`;
+      const outbox = createOutbox({
+        db: target.db,
+        bus: counting,
+        schema,
+        pollIntervalMs: 60_000,
+        batchSize: 4,
+      });
+      outboxes.push(outbox);
+      await outbox.migrate();
+      const root = `o${randomUUID().slice(0, 8)}`;
+      const sink = collector();
+      const sub = await target.bus.subscribe({
+        subject: `${root}.>`,
+        group: 'g',
+        handler: sink.handler,
+        ...fast,
+      });
+      await target.db.transaction(async (tx) => {
+        for (let i = 0; i < 30; i++) await outbox.enqueue(tx, `${root}.seq`, i);
+      });
+      outbox.start();
+      await waitFor(() => sink.received.length === 30);
+      expect(sink.received.map((m) => m.data)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+      expect(batches).toBe(8);
+      expect(await outbox.stats()).toEqual({ pending: 0, oldestPendingAgeSeconds: 0 });
+      await sub.close();
+    });
+
     it('reports pending events and the age of the oldest', async () => {
       const { outbox, root } = await service();
       expect(await outbox.stats()).toEqual({ pending: 0, oldestPendingAgeSeconds: 0 });
@@ -141,6 +181,10 @@ export function outboxContract(pair: string, setup: () => Promise<OutboxContract
         publish: async (subject, data, options) => {
           if (failuresLeft-- > 0) throw new Error('bus unavailable');
           return target.bus.publish(subject, data, options);
+        },
+        publishBatch: async (messages) => {
+          if (failuresLeft-- > 0) throw new Error('bus unavailable');
+          return target.bus.publishBatch(messages);
         },
       };
       const { outbox, root } = await service(flaky);

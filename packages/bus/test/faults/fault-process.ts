@@ -26,6 +26,11 @@ switch (env.HL_FAULT_ROLE) {
         reach('published');
         await hang();
       },
+      publishBatch: async (messages) => {
+        await bus.publishBatch(messages);
+        reach('published');
+        await hang();
+      },
     });
     const stack = await openStack(env, stopAfterPublish);
     await writeNote(stack, noteId);

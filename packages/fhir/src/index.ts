@@ -1,5 +1,6 @@
 // @healthlane/fhir: FHIR R4 definitions, validation and _summary/_elements views.
 export { definitions, isResourceType, type R4Definitions, resourceTypes } from './definitions.ts';
+export * from './search/index.ts';
 export { selectElements, summarize } from './summary.ts';
 export type {
   CodeSystem,

@@ -10,6 +10,7 @@ import { loadDemoData } from './demo/load-demo.ts';
 import type { Authorize } from './domain/authorize.ts';
 import { createRecordsResourceService } from './records-resource-service.ts';
 import { registerFhirRoutes } from './routes/fhir-routes.ts';
+import { reindexIfNeeded } from './store/reindex.ts';
 import { recordsMigrations } from './store/schema.ts';
 
 export type { RecordsConfig } from './config.ts';
@@ -58,6 +59,9 @@ export function createRecordsService(options: RecordsServiceOptions = {}): Servi
         logger: logger.child({ component: 'outbox' }),
       });
       await outbox.migrate();
+      // Rebuilds the search index when its extraction rules changed (or it predates search).
+      const reindexed = await reindexIfNeeded(db);
+      if (reindexed > 0) logger.info({ resources: reindexed }, 'search index rebuilt');
       const writes = new Counter({
         name: 'records_writes_total',
         help: 'Resource writes by interaction and outcome (created, updated, matched, unchanged, deleted, absent)',

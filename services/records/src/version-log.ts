@@ -3,11 +3,11 @@
 import type { Outbox } from '@healthlane/bus';
 import { type Clock, Problem } from '@healthlane/kit';
 import type { SqlExecutor, Transaction } from '@healthlane/store';
-import { identifierTokens } from './domain/criteria.ts';
 import { formatETag } from './domain/etag.ts';
 import { type JsonObject, stampVersion } from './domain/resource-body.ts';
 import type { StoredResource } from './domain/resource-service.ts';
 import { assertValid } from './domain/validation.ts';
+import { type IndexRows, indexRowsOf } from './store/index-rows.ts';
 import {
   type CurrentVersion,
   currentVersion,
@@ -76,16 +76,18 @@ export function createVersionLog(options: { outbox: Pick<Outbox, 'enqueue'>; clo
       const lastUpdated = clock.now();
       let stored: StoredResource | undefined;
       let json: string | null = null;
+      let index: IndexRows | null = null;
       if (resource !== null) {
         const stamp = { id, versionId: String(versionId), lastUpdated: lastUpdated.toISOString() };
         const versioned = stampVersion(resource, stamp);
         assertValid(versioned, type);
         json = JSON.stringify(versioned);
+        index = indexRowsOf(versioned as JsonObject & { resourceType: string });
         stored = storedFrom(type, id, versionId, lastUpdated, json);
       }
-      const tokens = resource === null ? [] : identifierTokens(resource);
-      // Version, current row and token index in one statement; the event is the bus's own insert.
-      await writeVersion(tx, { type, id, versionId, lastUpdated, method, json }, 'identifier', tokens);
+      // Version, current row and search index in one statement; the event is the bus's own insert.
+      // A POST never finds an earlier resource (create refuses a taken id), so it has no rows to replace.
+      await writeVersion(tx, { type, id, versionId, lastUpdated, method, json }, index, method === 'POST');
       await outbox.enqueue(tx, `fhir.${type}.${event}`, {
         resourceType: type,
         id,

@@ -1,7 +1,9 @@
 // Persistence of resource versions over the kit's SQL port (PGlite and PostgreSQL alike): the
-// version log, the current-version table, the token index, advisory locks and history pages.
+// version log, the current-version table, the search-index rows, advisory locks and history pages.
 import type { SqlExecutor, Transaction } from '@healthlane/store';
 import type { Criterion, TokenMatch } from '../domain/criteria.ts';
+import type { IndexRows } from './index-rows.ts';
+import { indexWriteCtes } from './index-write.ts';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -108,50 +110,41 @@ export interface NewVersion {
   json: string | null;
 }
 
-export interface Token {
-  system: string | null;
-  value: string | null;
-}
-
 /**
- * Appends a version, makes it current and replaces its `param` token rows, in ONE statement (one
- * round trip): the CTEs share one snapshot, so the DELETE sees only the old token rows and never the
- * ones inserted beside it, and the token rows' foreign key is checked at the statement's end, after
- * the current row exists. An empty token list clears the rows (a deletion). Call with the resource locked.
+ * Appends a version, makes it current and replaces its search-index rows, in ONE statement (one
+ * round trip): the CTEs share one snapshot, so each DELETE sees only the old index rows and never
+ * the ones inserted beside it. `index` null clears the rows (a deletion); `fresh` (a create with a
+ * server-assigned id) skips the deletes. Call with the resource locked.
  */
 export async function writeVersion(
   tx: Transaction,
   version: NewVersion,
-  param: string,
-  tokens: readonly Token[],
+  index: IndexRows | null,
+  fresh = false,
 ): Promise<void> {
-  await tx.query(
-    `WITH appended AS (
+  const params: unknown[] = [
+    version.type,
+    version.id,
+    version.versionId,
+    version.lastUpdated,
+    version.method,
+    version.json,
+  ];
+  const ctes = [
+    `appended AS (
        INSERT INTO records.resource_version (resource_type, id, version_id, last_updated, method, json)
        VALUES ($1, $2, $3, $4, $5, $6)
-     ), made_current AS (
+     )`,
+    `made_current AS (
        INSERT INTO records.resource (resource_type, id, version_id, last_updated, deleted, json)
        VALUES ($1, $2, $3, $4, $5 = 'DELETE', $6)
        ON CONFLICT (resource_type, id) DO UPDATE
          SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated,
              deleted = EXCLUDED.deleted, json = EXCLUDED.json
-     ), old_tokens AS (
-       DELETE FROM records.token_index WHERE resource_type = $1 AND resource_id = $2 AND param = $7
-     )
-     INSERT INTO records.token_index (resource_type, resource_id, param, system, value)
-     SELECT $1, $2, $7, token.system, token.value FROM unnest($8::text[], $9::text[]) AS token(system, value)`,
-    [
-      version.type,
-      version.id,
-      version.versionId,
-      version.lastUpdated,
-      version.method,
-      version.json,
-      param,
-      tokens.map((token) => token.system),
-      tokens.map((token) => token.value),
-    ],
-  );
+     )`,
+    ...indexWriteCtes(index, fresh, '$1::text', '$2::text', params),
+  ];
+  await tx.query(`WITH ${ctes.join(',\n')} SELECT 1`, params);
 }
 
 function tokenCondition(token: TokenMatch, params: unknown[]): string {

@@ -1,4 +1,6 @@
 // The gateway's environment variables, validated at start; every problem is reported together.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { env } from '@healthlane/kit';
 import { z } from 'zod';
 import { parseRouteTable, type UpstreamRoute } from './route-table.ts';
@@ -8,6 +10,8 @@ export interface GatewayConfig {
   corsOrigins: string[];
   hsts: boolean;
   upstreamTimeoutMs: number;
+  /** Folder of the built console; 'none' = the landing page; undefined = look beside the program. */
+  consoleDir: string | undefined;
 }
 
 const routesVariable = z
@@ -49,6 +53,14 @@ export const gatewayConfigSchema = z
     GATEWAY_HSTS: env.boolean().default(false),
     /** Bound on connecting to an upstream, on its response headers and on each gap in its body. */
     GATEWAY_UPSTREAM_TIMEOUT_MS: env.durationMs().default(30_000),
+    /** The built console (`npm run build:web`); `none` serves the landing page instead. */
+    GATEWAY_CONSOLE_DIR: z
+      .string()
+      .default('')
+      .refine((dir) => dir === '' || dir === 'none' || existsSync(join(dir, 'index.html')), {
+        message:
+          'is not a folder holding a built console (index.html); `npm run build:web` makes one, `none` turns it off',
+      }),
   })
   .transform(
     (variables): GatewayConfig => ({
@@ -56,6 +68,7 @@ export const gatewayConfigSchema = z
       corsOrigins: variables.GATEWAY_CORS_ORIGINS,
       hsts: variables.GATEWAY_HSTS,
       upstreamTimeoutMs: variables.GATEWAY_UPSTREAM_TIMEOUT_MS,
+      consoleDir: variables.GATEWAY_CONSOLE_DIR || undefined,
     }),
   );
 

@@ -4,6 +4,7 @@
 import type { ServiceDefinition } from '@healthlane/kit';
 import { addAuthentication } from './authenticate.ts';
 import { type GatewayConfig, gatewayConfigSchema } from './config.ts';
+import { addConsole, defaultConsoleDirs, findConsoleDir, loadConsoleFiles } from './console-files.ts';
 import { addCors } from './cors.ts';
 import { addLandingPage } from './landing-page.ts';
 import { registerProxy } from './proxy.ts';
@@ -15,7 +16,7 @@ export { matchRoute, parseRouteTable, type UpstreamRoute } from './route-table.t
 
 export const gatewayService: ServiceDefinition<GatewayConfig> = {
   name: 'gateway',
-  description: 'Single entry: routing to services, request ids, security headers, CORS, landing page',
+  description: 'Single entry: routing to services, request ids, security headers, CORS, the console',
   // The root: its page is GET /, and its proxy routes are whatever GATEWAY_ROUTES lists.
   // The cluster never routes to it (it is the entry), so this claims nothing from other services.
   prefixes: ['/'],
@@ -23,6 +24,10 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
   migrations: [],
   async create({ config }) {
     let closeProxy: (() => Promise<void>) | undefined;
+    // The console replaces the landing page wherever a built one is found (see console-files.ts).
+    const consoleDir =
+      config.consoleDir === 'none' ? undefined : (config.consoleDir ?? findConsoleDir(defaultConsoleDirs()));
+    const consoleFiles = consoleDir ? await loadConsoleFiles(consoleDir) : undefined;
     return {
       // Edge concerns cover every response of the process, not just the gateway's own routes.
       edge(app) {
@@ -31,7 +36,8 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
         addAuthentication(app);
       },
       async routes(scope) {
-        addLandingPage(scope, { routes: config.routes });
+        if (consoleFiles) addConsole(scope, consoleFiles);
+        else addLandingPage(scope, { routes: config.routes });
         if (config.routes.length > 0) {
           closeProxy = await registerProxy(scope, {
             routes: config.routes,

@@ -12,7 +12,11 @@ export interface GatewayApp {
 }
 
 export async function startGatewayApp(env: Record<string, string>): Promise<GatewayApp> {
-  const config = loadConfig({ host: hostConfig, gateway: gatewayConfigSchema }, env);
+  // The landing page unless a test names a console folder (see gateway-host.ts).
+  const config = loadConfig(
+    { host: hostConfig, gateway: gatewayConfigSchema },
+    { GATEWAY_CONSOLE_DIR: 'none', ...env },
+  );
   const logger = createLogger({ level: 'silent', service: 'gateway' });
   // Real spans, so the test can tell the gateway's span from the caller's in traceparent.
   const tracing = initTracing({ serviceName: 'gateway' });

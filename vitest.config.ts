@@ -18,7 +18,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: everywhere.map((dir) => `${dir}/*.test.ts`),
+          include: [...everywhere.map((dir) => `${dir}/*.test.ts`), 'deploy/test/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', ...alone],
           sequence: { groupOrder: 0 },
         },

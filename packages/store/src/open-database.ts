@@ -19,14 +19,23 @@ export interface OpenDatabaseOptions {
   applicationName?: string;
   /** PostgreSQL statement_timeout in milliseconds (default: none). */
   statementTimeoutMs?: number;
+  /** PostgreSQL: distinct statements prepared under a name per connection (default 1000; 0 = off). */
+  preparedStatements?: number;
   /** PostgreSQL: told when an idle pooled connection fails; the pool replaces it. */
   onPoolError?: (error: SqlError) => void;
 }
 
 export function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.url) {
-    const { url, poolSize, applicationName, statementTimeoutMs, onPoolError } = options;
-    return openPostgresDatabase({ url, poolSize, applicationName, statementTimeoutMs, onPoolError });
+    const { url, poolSize, applicationName, statementTimeoutMs, onPoolError, preparedStatements } = options;
+    return openPostgresDatabase({
+      url,
+      poolSize,
+      applicationName,
+      statementTimeoutMs,
+      onPoolError,
+      preparedStatements,
+    });
   }
   if (!options.dataDir) {
     return Promise.reject(

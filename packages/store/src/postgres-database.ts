@@ -10,6 +10,7 @@ import { DatabaseLifecycle } from './database-lifecycle.ts';
 import { toWireParams, type WireParam } from './param-serializer.ts';
 import { SqlError, SqlState, toSqlError } from './sql-error.ts';
 import type { Database, QueryResult, Transaction, TransactionOptions } from './sql-port.ts';
+import { createStatementNames, isStalePrepared, type StatementNames } from './statement-names.ts';
 import { assertOutsideTransaction, runInTransactionScope, transactionModeSql } from './transaction-scope.ts';
 import { parserFor } from './type-parsers.ts';
 
@@ -26,23 +27,48 @@ export interface PostgresDatabaseOptions {
   connectionTimeoutMs?: number;
   /** Idle connections are closed after this long (default 30 s). */
   idleTimeoutMs?: number;
+  /**
+   * How many distinct statements are prepared under a name on each connection (parsed and planned
+   * once, then only bound and executed); the rest go unnamed. 0 turns it off (needed behind a pooler
+   * in transaction mode that cannot carry prepared statements). Default 1000.
+   */
+  preparedStatements?: number;
   /** Told when an idle pooled connection fails (server restart, network cut); the pool replaces it. */
   onPoolError?: (error: SqlError) => void;
 }
 
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 
-async function runQuery<Row>(target: Queryable, sql: string, values: WireParam[]): Promise<QueryResult<Row>> {
+/** How one adapter runs extended-protocol statements: which get prepared under a name. */
+interface Runner {
+  names: StatementNames | undefined;
+}
+
+async function runQuery<Row>(
+  runner: Runner,
+  target: Queryable,
+  sql: string,
+  values: WireParam[],
+  retryUnnamed: boolean,
+): Promise<QueryResult<Row>> {
   // Extended protocol even without parameters, as PGlite does: one statement per query().
+  const name = runner.names?.nameFor(sql);
   const config: QueryConfig<WireParam[]> & { queryMode: 'extended' } = {
     text: sql,
     values,
     queryMode: 'extended',
+    ...(name !== undefined && { name }),
   };
   try {
     const result = await target.query(config);
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
   } catch (err) {
+    const { code, message } = err as { code?: string; message?: string };
+    if (name !== undefined && isStalePrepared(code, message ?? '')) {
+      // Send it unnamed from now on; outside a transaction nothing was done, so try once more.
+      runner.names?.forget(sql);
+      if (retryUnnamed) return runQuery(runner, target, sql, values, false);
+    }
     throw toSqlError(err, values);
   }
 }
@@ -58,10 +84,12 @@ async function runSimple(target: Queryable, sql: string): Promise<PgQueryResult>
 /** A transaction handle that refuses use after its transaction has ended (e.g. a leaked promise). */
 class PostgresScopedTransaction implements Transaction {
   readonly #client: PoolClient;
+  readonly #runner: Runner;
   ended = false;
 
-  constructor(client: PoolClient) {
+  constructor(client: PoolClient, runner: Runner) {
     this.#client = client;
+    this.#runner = runner;
   }
 
   async query<Row = Record<string, unknown>>(
@@ -69,7 +97,7 @@ class PostgresScopedTransaction implements Transaction {
     params?: readonly unknown[],
   ): Promise<QueryResult<Row>> {
     this.#assertOpen();
-    return runQuery<Row>(this.#client, sql, toWireParams(params, 'binary'));
+    return runQuery<Row>(this.#runner, this.#client, sql, toWireParams(params, 'binary'), false);
   }
 
   async exec(sql: string): Promise<void> {
@@ -95,10 +123,12 @@ async function rollback(client: PoolClient): Promise<boolean> {
 class PostgresDatabase implements Database {
   readonly dialect = 'postgres';
   readonly #pool: Pool;
+  readonly #runner: Runner;
   readonly #lifecycle = new DatabaseLifecycle();
 
-  constructor(pool: Pool) {
+  constructor(pool: Pool, runner: Runner) {
     this.#pool = pool;
+    this.#runner = runner;
   }
 
   // async so that misuse (nested use, unsupported parameter) rejects rather than throws synchronously.
@@ -108,7 +138,7 @@ class PostgresDatabase implements Database {
   ): Promise<QueryResult<Row>> {
     assertOutsideTransaction(this, 'query');
     const values = toWireParams(params, 'binary');
-    return this.#lifecycle.run(() => runQuery<Row>(this.#pool, sql, values));
+    return this.#lifecycle.run(() => runQuery<Row>(this.#runner, this.#pool, sql, values, true));
   }
 
   async exec(sql: string): Promise<void> {
@@ -138,7 +168,7 @@ class PostgresDatabase implements Database {
       broken = true;
     };
     client.on('error', onClientError);
-    const handle = new PostgresScopedTransaction(client);
+    const handle = new PostgresScopedTransaction(client, this.#runner);
     let reusable = true;
     try {
       await runSimple(client, begin);
@@ -188,6 +218,8 @@ class PostgresDatabase implements Database {
   }
 }
 
+const defaultPreparedStatements = 1_000;
+
 /** Creates the pool; connections open lazily, so an unreachable server shows on first use (or ping). */
 export async function openPostgresDatabase(options: PostgresDatabaseOptions): Promise<Database> {
   const pool = new Pool({
@@ -203,5 +235,6 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
   });
   const onPoolError = options.onPoolError;
   pool.on('error', (err) => onPoolError?.(toSqlError(err)));
-  return new PostgresDatabase(pool);
+  const prepared = options.preparedStatements ?? defaultPreparedStatements;
+  return new PostgresDatabase(pool, { names: prepared > 0 ? createStatementNames(prepared) : undefined });
 }

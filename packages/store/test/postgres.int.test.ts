@@ -147,3 +147,49 @@ describe('PostgreSQL only', () => {
     }
   });
 });
+
+describe('prepared statements', () => {
+  it('prepares a repeated statement once per connection and runs it by name', async () => {
+    await shared.db.transaction(async (tx) => {
+      const lookup = 'SELECT $1::int + 1 AS next';
+      expect((await tx.query(lookup, [1])).rows).toEqual([{ next: 2 }]);
+      expect((await tx.query(lookup, [41])).rows).toEqual([{ next: 42 }]);
+      const { rows } = await tx.query<{ statement: string }>(
+        'SELECT statement FROM pg_prepared_statements WHERE statement = $1',
+        [lookup],
+      );
+      expect(rows).toHaveLength(1);
+    });
+  });
+
+  it('sends a statement unnamed once its prepared form went stale (a table changed shape)', async () => {
+    const db = await openDatabase({ url: shared.url, poolSize: 1 });
+    try {
+      await db.exec('CREATE TABLE shape_change (a int); INSERT INTO shape_change VALUES (1)');
+      const select = 'SELECT * FROM shape_change';
+      expect((await db.query(select)).rows).toEqual([{ a: 1 }]);
+      await db.exec('ALTER TABLE shape_change ADD COLUMN b int DEFAULT 2');
+      // Outside a transaction the failed prepared run is retried unnamed, transparently.
+      expect((await db.query(select)).rows).toEqual([{ a: 1, b: 2 }]);
+      await db.transaction(async (tx) => {
+        expect((await tx.query(select)).rows).toEqual([{ a: 1, b: 2 }]);
+      });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('can be turned off', async () => {
+    const db = await openDatabase({ url: shared.url, poolSize: 1, preparedStatements: 0 });
+    try {
+      await db.transaction(async (tx) => {
+        await tx.query('SELECT 2 AS two');
+        await tx.query('SELECT 2 AS two');
+        const { rows } = await tx.query('SELECT 1 FROM pg_prepared_statements');
+        expect(rows).toHaveLength(0);
+      });
+    } finally {
+      await db.close();
+    }
+  });
+});

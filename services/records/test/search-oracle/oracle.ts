@@ -1,0 +1,227 @@
+// The oracle: for a query over a set of resources, which resources must match and which may
+// (where R4 leaves a choice), computed by evaluating each SearchParameter's FHIRPath expression and
+// applying the matching rules of the specification, slowly and plainly.
+import { definitions, type SearchParameter } from '@healthlane/fhir';
+import { matchDate } from './date-match.ts';
+import { compositeRootsOf, type TypedValue, valuesOf } from './extract.ts';
+import { matchQuantity } from './quantity-match.ts';
+import type { Criterion, OracleQuery } from './query.ts';
+import { matchReference, matchUri, parseLocalReference, referencePresence } from './reference-match.ts';
+import { matchString, type StringModifier } from './string-match.ts';
+import { matchToken, type TokenModifier } from './token-match.ts';
+import { allOf, anyOf, not, type Verdict } from './verdict.ts';
+
+export type Resource = { resourceType: string; id: string; [key: string]: unknown };
+
+export interface Expected {
+  must: Set<string>;
+  may: Set<string>;
+}
+
+/** Parameters the oracle cannot evaluate: no FHIRPath expression (_text, _content, _query). */
+export function oracleParameters(type: string): SearchParameter[] {
+  return definitions()
+    .searchParameters(type)
+    .filter((sp) => sp.expression !== undefined);
+}
+
+export function parameterOf(type: string, code: string): SearchParameter {
+  const found = definitions()
+    .searchParameters(type)
+    .find((sp) => sp.code === code);
+  if (!found) throw new Error(`${type} has no search parameter ${code}`);
+  return found;
+}
+
+function parameterByUrl(type: string, url: string): SearchParameter {
+  const found = definitions()
+    .searchParameters(type)
+    .find((sp) => sp.url === url);
+  if (!found) throw new Error(`${type}: no search parameter ${url}`);
+  return found;
+}
+
+export class SearchOracle {
+  private readonly byType = new Map<string, Resource[]>();
+  private readonly valueCache = new Map<string, TypedValue[]>();
+  private readonly chainCache = new Map<string, Map<string, Verdict>>();
+  private readonly hasCache = new Map<string, Map<string, Verdict>>();
+
+  /** The server's base URL, e.g. http://localhost/fhir/R4: absolute references to it are local. */
+  readonly base: string;
+  /** "now" for `ap` on dates. */
+  readonly now: number;
+
+  constructor(resources: Iterable<Resource>, base: string, now: number) {
+    this.base = base;
+    this.now = now;
+    for (const resource of resources) {
+      const list = this.byType.get(resource.resourceType) ?? [];
+      list.push(resource);
+      this.byType.set(resource.resourceType, list);
+    }
+  }
+
+  resources(type: string): Resource[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  values(parameter: SearchParameter, resource: Resource): TypedValue[] {
+    const key = `${resource.resourceType}/${resource.id}\u0000${parameter.url}`;
+    let values = this.valueCache.get(key);
+    if (!values) {
+      values = valuesOf(parameter, resource);
+      this.valueCache.set(key, values);
+    }
+    return values;
+  }
+
+  compositeRoots(parameter: SearchParameter, resource: Resource): TypedValue[][][] {
+    return compositeRootsOf(parameter, resource);
+  }
+
+  /** The parameter type of each component of a composite ('token', 'quantity', ...). */
+  compositeComponentTypes(parameter: SearchParameter, type: string): string[] {
+    return ((parameter.component ?? []) as Array<{ definition: string }>).map(
+      (c) => parameterByUrl(type, c.definition).type,
+    );
+  }
+
+  expected(query: OracleQuery): Expected {
+    const must = new Set<string>();
+    const may = new Set<string>();
+    for (const resource of this.resources(query.type)) {
+      const verdict = allOf(query.criteria.map((c) => this.verdict(resource, c)));
+      if (verdict === 'yes') must.add(resource.id);
+      if (verdict === 'may') may.add(resource.id);
+    }
+    return { must, may };
+  }
+
+  verdict(resource: Resource, criterion: Criterion): Verdict {
+    if (criterion.has) return this.hasVerdict(resource, criterion.has);
+    const parameter = parameterOf(resource.resourceType, criterion.code);
+    if (criterion.chain) return this.chainVerdict(resource, parameter, criterion.modifier, criterion.chain);
+    if (criterion.modifier === 'missing') {
+      const present = this.presence(parameter, resource);
+      return criterion.values[0] === 'true' ? not(present) : present;
+    }
+    if (parameter.type === 'composite') return this.compositeVerdict(resource, parameter, criterion.values);
+    return this.valueVerdict(
+      parameter,
+      this.values(parameter, resource),
+      criterion.modifier,
+      criterion.values,
+    );
+  }
+
+  private presence(parameter: SearchParameter, resource: Resource): Verdict {
+    if (parameter.type === 'composite')
+      return compositeRootsOf(parameter, resource).length > 0 ? 'yes' : 'no';
+    const values = this.values(parameter, resource);
+    if (parameter.type === 'reference') return referencePresence(values);
+    return values.length > 0 ? 'yes' : 'no';
+  }
+
+  private valueVerdict(
+    parameter: SearchParameter,
+    values: TypedValue[],
+    modifier: string,
+    queries: string[],
+  ): Verdict {
+    switch (parameter.type) {
+      case 'string':
+        return anyOf(queries.map((q) => matchString(values, q, modifier as StringModifier)));
+      case 'token':
+        return matchToken(values, queries, modifier as TokenModifier);
+      case 'date':
+        return anyOf(queries.map((q) => matchDate(values, q, this.now)));
+      case 'number':
+      case 'quantity':
+        return anyOf(queries.map((q) => matchQuantity(values, q)));
+      case 'reference':
+        return matchReference(
+          values,
+          queries.map((value) => ({ modifier, value })),
+          this.base,
+          (parameter.target ?? []) as string[],
+        );
+      case 'uri':
+        return matchUri(values, queries, modifier as '' | 'below' | 'above');
+      default:
+        throw new Error(`parameter type ${parameter.type} is not defined for the oracle`);
+    }
+  }
+
+  private compositeVerdict(resource: Resource, parameter: SearchParameter, queries: string[]): Verdict {
+    const components = (parameter.component ?? []) as Array<{ definition: string }>;
+    const definitionsOfParts = components.map((c) => parameterByUrl(resource.resourceType, c.definition));
+    const roots = compositeRootsOf(parameter, resource);
+    return anyOf(
+      queries.map((query) => {
+        const parts = query.split('$');
+        return anyOf(
+          roots.map((rootValues) =>
+            allOf(
+              definitionsOfParts.map((part, index) =>
+                this.valueVerdict(part, rootValues[index] ?? [], '', [parts[index] ?? '']),
+              ),
+            ),
+          ),
+        );
+      }),
+    );
+  }
+
+  /** `ref:Type.param=value`: a referenced resource of that type matches the inner criterion. */
+  private chainVerdict(
+    resource: Resource,
+    parameter: SearchParameter,
+    type: string,
+    inner: Criterion,
+  ): Verdict {
+    const key = `${type}\u0000${JSON.stringify(inner)}`;
+    let targets = this.chainCache.get(key);
+    if (!targets) {
+      targets = new Map<string, Verdict>();
+      for (const target of this.resources(type)) targets.set(target.id, this.verdict(target, inner));
+      this.chainCache.set(key, targets);
+    }
+    const references = this.values(parameter, resource).flatMap((value) => {
+      const text = (value.value as { reference?: unknown }).reference;
+      return typeof text === 'string' ? [text] : [];
+    });
+    return anyOf(
+      references.map((text) => {
+        const local = parseLocalReference(text, this.base);
+        if (!local || local.type !== type) return 'no';
+        return targets.get(local.id) ?? 'no';
+      }),
+    );
+  }
+
+  /** `_has:Type:ref:criterion`: some resource of Type refers to this one through `ref` and matches. */
+  private hasVerdict(resource: Resource, has: NonNullable<Criterion['has']>): Verdict {
+    const key = JSON.stringify(has);
+    let referred = this.hasCache.get(key);
+    if (!referred) {
+      // Each referring resource that matches, by the local references it holds through `ref`.
+      referred = new Map<string, Verdict>();
+      const parameter = parameterOf(has.type, has.reference);
+      for (const other of this.resources(has.type)) {
+        const verdict = this.verdict(other, has.criterion);
+        if (verdict === 'no') continue;
+        for (const value of this.values(parameter, other)) {
+          const text = (value.value as { reference?: unknown }).reference;
+          const local = typeof text === 'string' ? parseLocalReference(text, this.base) : undefined;
+          if (!local) continue;
+          const name = `${local.type}/${local.id}`;
+          const mark: Verdict = verdict === 'yes' && !local.versioned ? 'yes' : 'may';
+          if (referred.get(name) !== 'yes') referred.set(name, mark);
+        }
+      }
+      this.hasCache.set(key, referred);
+    }
+    return referred.get(`${resource.resourceType}/${resource.id}`) ?? 'no';
+  }
+}

@@ -116,7 +116,7 @@ export const configurationRules: Rule[] = [
   {
     id: 'cluster-mode',
     requirement:
-      'each service runs `serve <its name>` against PostgreSQL (DATABASE_URL from a Secret) and NATS, never an embedded data dir',
+      'each service runs `serve <its name>` against PostgreSQL (DATABASE_URL from a Secret) and NATS, never a data folder',
     mirrors: 'HealthLane deployment contract',
     check: ({ objects }) =>
       serviceDeployments(objects).flatMap((deployment) => {
@@ -130,8 +130,12 @@ export const configurationRules: Rule[] = [
         if (!env.get('DATABASE_URL')?.startsWith('secret:'))
           problems.push(`${where}: DATABASE_URL does not come from a Secret`);
         if (!env.get('NATS_URL')?.startsWith('nats://')) problems.push(`${where}: NATS_URL is not set`);
-        if (env.has('HEALTHLANE_DATA_DIR'))
-          problems.push(`${where}: sets HEALTHLANE_DATA_DIR (embedded database)`);
+        const dataDir = env.get('HEALTHLANE_DATA_DIR');
+        if (dataDir !== undefined && !dataDir.startsWith('memory://')) {
+          problems.push(
+            `${where}: HEALTHLANE_DATA_DIR ${dataDir} is a folder (nothing may be written to disk)`,
+          );
+        }
         return problems;
       }),
   },

@@ -60,20 +60,41 @@ export function selects(selector: Record<string, string> | undefined, labels: Re
 
 /**
  * A container's environment as the kubelet builds it: envFrom ConfigMaps in order, then env.
- * Values from Secrets are reported as `secret:<name>/<key>`, missing ConfigMaps as undefined.
+ * Values from Secrets read `secret:<name>/<key>`, from the downward API `field:<path>`; a missing
+ * ConfigMap adds nothing.
  */
 export function environment(objects: readonly Manifest[], container: Container): Map<string, string> {
   const result = new Map<string, string>();
   for (const source of container.envFrom ?? []) {
     const map = source.configMapRef ? find(objects, 'ConfigMap', source.configMapRef.name) : undefined;
     for (const [key, value] of Object.entries(map?.data ?? {})) result.set(key, String(value));
+    if (source.secretRef) {
+      for (const key of externalSecretKeys(objects, source.secretRef.name)) {
+        result.set(key, `secret:${source.secretRef.name}/${key}`);
+      }
+    }
   }
   for (const variable of container.env ?? []) {
     const secret = variable.valueFrom?.secretKeyRef;
+    const field = variable.valueFrom?.fieldRef;
     if (secret) result.set(variable.name, `secret:${secret.name}/${secret.key}`);
+    else if (field) result.set(variable.name, `field:${field.fieldPath}`);
     else if (variable.value !== undefined) result.set(variable.name, String(variable.value));
   }
   return result;
+}
+
+/** The keys of the Secret an ExternalSecret makes (its template's, or else its data's). */
+export function externalSecretKeys(objects: readonly Manifest[], secretName: string): string[] {
+  const external = objects.find(
+    (object) =>
+      object.kind === 'ExternalSecret' && (object.spec.target?.name ?? object.metadata.name) === secretName,
+  );
+  if (external === undefined) return [];
+  const template = external.spec.target?.template?.data;
+  return template
+    ? Object.keys(template)
+    : (external.spec.data ?? []).map((entry: { secretKey: string }) => entry.secretKey);
 }
 
 /** Deep copy, so a test can break one object without touching the others. */

@@ -77,6 +77,25 @@ describe('tracing', () => {
     expect(one).not.toBe(two);
   });
 
+  it('without an exporter, keeps the incoming sampled flag and mints a fresh span id per request', async () => {
+    tracing = initTracing({ serviceName: 'trace-test' });
+    expect(tracing.exporting).toBe(false);
+    const { app } = appWithTracedRoutes();
+    const unsampled = `00-${incomingTraceId}-00f067aa0ba902b7-00`;
+    const first = await app.inject({ method: 'GET', url: '/things/a', headers: { traceparent: unsampled } });
+    const second = await app.inject({ method: 'GET', url: '/things/b', headers: { traceparent: unsampled } });
+    const fresh = await app.inject({ method: 'GET', url: '/things/c' });
+    await app.close();
+    const [one, two, three] = [first, second, fresh].map(
+      (response) => response.json().outgoing.traceparent.split('-') as string[],
+    );
+    expect(one?.[1]).toBe(incomingTraceId);
+    expect(one?.[3]).toBe('00');
+    expect(one?.[2]).toMatch(/^[0-9a-f]{16}$/);
+    expect(one?.[2]).not.toBe(two?.[2]);
+    expect(three?.[3]).toBe('01');
+  });
+
   it('gives no trace headers outside a request', () => {
     tracing = initTracing({ serviceName: 'trace-test' });
     expect(traceHeaders()).toEqual({});

@@ -1,13 +1,14 @@
 // OpenTelemetry set-up for a process. The W3C trace-context propagator and an AsyncLocalStorage
 // context manager are always registered, so every request has trace ids for logs and
-// propagation; spans leave the process only when an OTLP endpoint is configured.
+// propagation; spans are recorded and leave the process only when an OTLP endpoint is configured.
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { propagatingTracerProvider } from './propagating-tracer.ts';
 
 export interface TracingOptions {
   serviceName: string;
@@ -30,21 +31,25 @@ export function tracesUrl(endpoint: string): string {
 }
 
 export function initTracing(options: TracingOptions): Tracing {
-  const spanProcessors: SpanProcessor[] = [];
-  if (options.endpoint !== undefined) {
-    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(options.endpoint) })));
-  }
-  const provider = new BasicTracerProvider({
-    resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName })),
-    spanProcessors,
-  });
+  // Without an exporter nothing would read a recorded span: only mint ids, which is much cheaper.
+  const provider =
+    options.endpoint === undefined
+      ? undefined
+      : new BasicTracerProvider({
+          resource: defaultResource().merge(
+            resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
+          ),
+          spanProcessors: [
+            new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(options.endpoint) })),
+          ],
+        });
   const contextManager = new AsyncLocalStorageContextManager().enable();
 
   // A later registration (a second host in one test process) replaces an earlier one.
   trace.disable();
   context.disable();
   propagation.disable();
-  trace.setGlobalTracerProvider(provider);
+  trace.setGlobalTracerProvider(provider ?? propagatingTracerProvider);
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const registration = {};
@@ -52,11 +57,11 @@ export function initTracing(options: TracingOptions): Tracing {
 
   let stopping: Promise<void> | undefined;
   return {
-    exporting: spanProcessors.length > 0,
+    exporting: provider !== undefined,
     shutdown() {
       stopping ??= (async () => {
         try {
-          await provider.shutdown();
+          await provider?.shutdown();
         } finally {
           if (current === registration) {
             trace.disable();

@@ -31,7 +31,8 @@ export type ProblemKind =
   | 'checkpoint-beyond-head'
   | 'checkpoint-signature'
   | 'anchor-mismatch'
-  | 'anchor-beyond-head';
+  | 'anchor-beyond-head'
+  | 'unanchored-tail';
 
 export interface VerifyProblem {
   kind: ProblemKind;
@@ -75,6 +76,8 @@ export function createChainVerifier(options: VerifyOptions): ChainVerifier {
     expected.set(checkpoint.seq, [...(expected.get(checkpoint.seq) ?? []), checkpoint]);
   }
   const anchor = options.anchor;
+  /** Checkpoints whose record carried the checkpointed hash. */
+  const matched = new Set<Checkpoint>();
 
   const report = (kind: ProblemKind, seq: number, message: string) => {
     problemCount += 1;
@@ -117,6 +120,8 @@ export function createChainVerifier(options: VerifyOptions): ChainVerifier {
       for (const checkpoint of expected.get(row.seq) ?? []) {
         if (checkpoint.hash !== row.hash) {
           report('checkpoint-mismatch', row.seq, `record ${row.seq} differs from its checkpoint`);
+        } else {
+          matched.add(checkpoint);
         }
       }
       if (anchor !== undefined && anchor.seq === row.seq && anchor.hash !== row.hash) {
@@ -127,7 +132,14 @@ export function createChainVerifier(options: VerifyOptions): ChainVerifier {
 
     finish() {
       let signed = 0;
+      let anchoredTo = 0;
       for (const checkpoint of options.checkpoints) {
+        const valid =
+          matched.has(checkpoint) &&
+          (options.key === undefined ||
+            (checkpoint.signature !== null &&
+              signatureMatches(options.key, checkpoint.seq, checkpoint.hash, checkpoint.signature)));
+        if (valid) anchoredTo = Math.max(anchoredTo, checkpoint.seq);
         if (checkpoint.seq > previous.seq) {
           report(
             'checkpoint-beyond-head',
@@ -147,6 +159,15 @@ export function createChainVerifier(options: VerifyOptions): ChainVerifier {
         } else {
           signed += 1;
         }
+      }
+      // The appender checkpoints every batch it writes, so the head always has one; records past the
+      // last valid checkpoint were added by something else (or checkpoints were removed).
+      if (previous.seq > anchoredTo) {
+        report(
+          'unanchored-tail',
+          previous.seq,
+          `records ${anchoredTo + 1}..${previous.seq} are not covered by a valid checkpoint`,
+        );
       }
       if (anchor !== undefined && anchor.seq > previous.seq) {
         report(

@@ -5,6 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gatewayService } from '@healthlane/gateway';
 import { ConfigError, type ServiceDefinition } from '@healthlane/kit';
+import { monitoringService } from '@healthlane/monitoring';
 import { recordsService } from '@healthlane/records';
 import type { Environment } from './command.ts';
 
@@ -12,6 +13,7 @@ import type { Environment } from './command.ts';
 export const builtInServices: readonly ServiceDefinition[] = [
   gatewayService as ServiceDefinition,
   recordsService as ServiceDefinition,
+  monitoringService as ServiceDefinition,
 ];
 
 /**

@@ -1,0 +1,83 @@
+// One pipeline for every transport: validate a device batch, hand its samples to the patient
+// monitor (the alert path, at once), and resolve when they are durable — the moment a transport
+// may acknowledge (HTTP reply, WebSocket ack frame, MQTT PUBACK).
+import type { Clock } from '@healthlane/kit';
+import type { DeviceDirectory } from '../devices/device-directory.ts';
+import { type ParsedBatch, parseBatch, type RefusedSample } from '../domain/sample-payload.ts';
+import type { VitalSample } from '../domain/vital-sample.ts';
+import type { PatientMonitor } from '../scoring/patient-monitor.ts';
+import type { SampleWriter, StoredSample } from '../store/sample-writer.ts';
+
+export interface IngestOutcome {
+  accepted: number;
+  refused: RefusedSample[];
+}
+
+export type IngestResult = { ok: true; outcome: IngestOutcome } | { ok: false; reason: string };
+
+export interface IngestPipeline {
+  /** Validates and ingests one device batch; resolves once accepted samples are durable. */
+  ingest(body: unknown, deviceFromTransport?: string): Promise<IngestResult>;
+  /** Samples that arrived as FHIR Observations in records: scored and stored, never charted back. */
+  ingestFromRecords(patientId: string, sourceId: string, samples: readonly VitalSample[]): Promise<void>;
+}
+
+export interface IngestPipelineOptions {
+  clock: Clock;
+  directory: DeviceDirectory;
+  monitor: PatientMonitor;
+  writer: SampleWriter;
+  maxLatenessMs: number;
+  maxClockSkewMs: number;
+  onSamples?: (accepted: number, refused: number) => void;
+}
+
+export function createIngestPipeline(options: IngestPipelineOptions): IngestPipeline {
+  const { clock, directory, monitor, writer } = options;
+
+  function rows(
+    batch: Pick<ParsedBatch, 'deviceId' | 'samples'>,
+    patientId: string | null,
+    receivedMs: number,
+  ): StoredSample[] {
+    return batch.samples.map((s) => ({
+      deviceId: batch.deviceId,
+      kind: s.kind,
+      timeMs: s.timeMs,
+      patientId,
+      value: s.value,
+      state: s.state ?? null,
+      receivedMs,
+    }));
+  }
+
+  return {
+    async ingest(body, deviceFromTransport) {
+      const receivedMs = clock.now().getTime();
+      const parsed = parseBatch(
+        body,
+        { earliestMs: receivedMs - options.maxLatenessMs, latestMs: receivedMs + options.maxClockSkewMs },
+        deviceFromTransport,
+      );
+      if (!parsed.ok) {
+        options.onSamples?.(0, 1);
+        return parsed;
+      }
+      const { batch } = parsed;
+      const patientId = directory.lookup(batch.deviceId)?.patientId;
+      if (patientId !== undefined && batch.samples.length > 0) {
+        monitor.process(patientId, batch.deviceId, batch.samples, true);
+      }
+      await writer.write(rows(batch, patientId ?? null, receivedMs));
+      options.onSamples?.(batch.samples.length, batch.refused.length);
+      return { ok: true, outcome: { accepted: batch.samples.length, refused: batch.refused } };
+    },
+    async ingestFromRecords(patientId, sourceId, samples) {
+      if (samples.length === 0) return;
+      monitor.process(patientId, undefined, samples, false);
+      await writer.write(
+        rows({ deviceId: sourceId, samples: [...samples] }, patientId, clock.now().getTime()),
+      );
+    },
+  };
+}

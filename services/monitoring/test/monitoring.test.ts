@@ -1,0 +1,271 @@
+// The monitoring service end to end, hosted with records: devices assigned in records, ingest with
+// refusals and de-duplication, NEWS2 and alerts on a live WebSocket, escalation by the clock,
+// acknowledgement, nurse-entered Observations scored, charting to records, assignment ending.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, eventually, type Platform, startPlatform, vitalsBatch } from './support/platform.ts';
+
+let platform: Platform;
+let patientId: string;
+const normal = { rr: 16, spo2: 97, sbp: 120, hr: 70, temp: 37 };
+/** Frames of the NEWS2 alert with effect `type` (the clock moves, so device-silence alerts come too). */
+const news2Alert = (type: string) => (f: Record<string, unknown>) =>
+  f.type === 'alert' &&
+  (f.event as { type: string }).type === type &&
+  (f.alert as { rule: string }).rule === 'news2';
+
+beforeAll(async () => {
+  platform = await startPlatform({
+    MONITORING_CHARTING_INTERVAL: '300ms',
+    MONITORING_ESCALATION: 'nurse:2m,charge-nurse:3m,rapid-response-team',
+  });
+  const patient = await platform.json<{ id: string }>('POST', '/fhir/R4/Patient', {
+    resourceType: 'Patient',
+    name: [{ family: 'Monitored' }],
+  });
+  patientId = patient.body.id;
+  const device = await platform.json('PUT', '/fhir/R4/Device/bed-1', {
+    resourceType: 'Device',
+    id: 'bed-1',
+    status: 'active',
+    patient: { reference: `Patient/${patientId}` },
+    location: { reference: 'Location/ward-a' },
+  });
+  expect(device.status).toBe(201);
+  // The assignment reaches monitoring through records' fhir.Device.created event.
+  await eventually(async () => {
+    await platform.json('POST', '/monitoring/v1/samples', vitalsBatch('bed-1', platform.now(), normal));
+    const latest = await platform.json<{ news2: { total: number } | null }>(
+      'GET',
+      `/monitoring/v1/patients/${patientId}/latest`,
+    );
+    return latest.body.news2 ? latest.body : undefined;
+  });
+}, 60_000);
+afterAll(() => platform?.stop());
+
+describe('ingest', () => {
+  it('accepts valid samples and refuses bad ones with a reason each, naming no value', async () => {
+    const time = new Date(platform.now()).toISOString();
+    const reply = await platform.json<{
+      accepted: number;
+      refused: Array<{ index: number; reason: string }>;
+    }>('POST', '/monitoring/v1/samples', {
+      device: 'bed-1',
+      samples: [
+        { code: '8867-4', time, value: 71 },
+        { code: '8867-4', time, value: 'fast' },
+        { code: '9999-9', time, value: 1 },
+        { code: '59408-5', time: '2026-12-01 10:00', value: 97 },
+        { code: '8310-5', time, value: 99.5 },
+        { code: '1104441000000107', time, value: 'Z' },
+        { code: '8867-4', time: new Date(platform.now() + 3_600_000).toISOString(), value: 70 },
+        null,
+      ],
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.accepted).toBe(1);
+    expect(reply.body.refused.map((r) => r.index)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(JSON.stringify(reply.body.refused)).not.toContain('99.5');
+  });
+
+  it('refuses a malformed batch with 400 and an OperationOutcome, storing nothing', async () => {
+    for (const body of [
+      { samples: [] },
+      { device: 'bad id!', samples: [] },
+      { device: 'bed-1' },
+      [],
+      'text',
+    ]) {
+      const reply = await platform.json<{ resourceType: string }>('POST', '/monitoring/v1/samples', body);
+      expect(reply.status).toBe(400);
+      expect(reply.body.resourceType).toBe('OperationOutcome');
+    }
+  });
+
+  it('stores a repeated (device, time, code) sample once, and answers the series by range and resolution', async () => {
+    const t = platform.now() - 10_000;
+    const batch = {
+      device: 'bed-1',
+      samples: [{ code: '8867-4', time: new Date(t).toISOString(), value: 88 }],
+    };
+    await platform.json('POST', '/monitoring/v1/samples', batch);
+    await platform.json('POST', '/monitoring/v1/samples', batch);
+    // SNOMED CT code for the same kind, same device and time: the same sample.
+    await platform.json('POST', '/monitoring/v1/samples', {
+      device: 'bed-1',
+      samples: [
+        { code: '364075005', system: 'http://snomed.info/sct', time: new Date(t).toISOString(), value: 88 },
+      ],
+    });
+    const from = new Date(t - 1).toISOString();
+    const to = new Date(t + 1).toISOString();
+    const series = await platform.json<{ points: Array<{ value: number }> }>(
+      'GET',
+      `/monitoring/v1/patients/${patientId}/series?code=8867-4&from=${from}&to=${to}`,
+    );
+    expect(series.body.points).toEqual([{ kind: 'heartRate', time: new Date(t).toISOString(), value: 88 }]);
+    const minute = await platform.json<{ points: Array<{ count: number }> }>(
+      'GET',
+      `/monitoring/v1/patients/${patientId}/series?code=8867-4&resolution=1m&from=${new Date(platform.now() - 600_000).toISOString()}`,
+    );
+    expect(minute.body.points.reduce((n, p) => n + p.count, 0)).toBeGreaterThanOrEqual(3);
+    const bad = await platform.json(
+      'GET',
+      `/monitoring/v1/patients/${patientId}/series?code=8867-4&resolution=2m`,
+    );
+    expect(bad.status).toBe(400);
+  });
+
+  it('a late sample is stored but does not replace a newer reading', async () => {
+    const latestBefore = await platform.json<{ vitals: { heartRate: { value: number } } }>(
+      'GET',
+      `/monitoring/v1/patients/${patientId}/latest`,
+    );
+    await platform.json('POST', '/monitoring/v1/samples', {
+      device: 'bed-1',
+      samples: [{ code: '8867-4', time: new Date(platform.now() - 60_000).toISOString(), value: 150 }],
+    });
+    const latest = await platform.json<{ vitals: { heartRate: { value: number } } }>(
+      'GET',
+      `/monitoring/v1/patients/${patientId}/latest`,
+    );
+    expect(latest.body.vitals.heartRate.value).toBe(latestBefore.body.vitals.heartRate.value);
+  });
+});
+
+describe('NEWS2, alerts and live streams', () => {
+  it('streams vitals and NEWS2, raises an alert that escalates until acknowledged, then resolves', async () => {
+    const live = await connect(
+      `${platform.url.replace('http', 'ws')}/monitoring/v1/live?patient=${patientId}`,
+    );
+    const ward = await connect(`${platform.url.replace('http', 'ws')}/monitoring/v1/live?ward=ward-a`);
+    try {
+      const snapshot = await live.next((f) => f.type === 'snapshot');
+      expect(snapshot.patient).toBe(patientId);
+      await platform.json(
+        'POST',
+        '/monitoring/v1/samples',
+        vitalsBatch('bed-1', platform.now(), { rr: 26, spo2: 90, sbp: 95, hr: 125, temp: 39.4, o2: true }),
+      );
+      const vitals = await live.next((f) => f.type === 'vitals');
+      expect((vitals.samples as unknown[]).length).toBe(8);
+      const news2 = await live.next((f) => f.type === 'news2');
+      expect(news2).toMatchObject({ total: 3 + 3 + 2 + 2 + 2 + 0 + 2, band: 'high', red: true });
+      const raised = await live.next(news2Alert('raised'));
+      expect(raised.event).toEqual({ type: 'raised', severity: 'emergency', notify: 'nurse' });
+      await ward.next(news2Alert('raised'));
+      const alertId = (raised.alert as { id: string }).id;
+
+      platform.advance(121_000);
+      const escalated = await live.next(news2Alert('escalated'));
+      expect(escalated.event).toEqual({ type: 'escalated', level: 1, notify: 'charge-nurse' });
+
+      const ack = await platform.json<{ status: string; acknowledgedBy: string }>(
+        'POST',
+        `/monitoring/v1/alerts/${alertId}/acknowledge`,
+        { by: 'Practitioner/nurse-7' },
+      );
+      expect(ack.status).toBe(200);
+      expect(ack.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'Practitioner/nurse-7' });
+      await live.next(news2Alert('acknowledged'));
+      platform.advance(600_000);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(live.frames.filter(news2Alert('escalated'))).toEqual([]);
+
+      // Recovered vitals: the alert resolves once clear for the hysteresis time.
+      await platform.json('POST', '/monitoring/v1/samples', vitalsBatch('bed-1', platform.now(), normal));
+      platform.advance(61_000);
+      await live.next(news2Alert('resolved'));
+      const alerts = await platform.json<{
+        alerts: Array<{ id: string; status: string; acknowledgedBy: string }>;
+      }>('GET', `/monitoring/v1/patients/${patientId}/alerts`);
+      expect(alerts.body.alerts.find((a) => a.id === alertId)).toMatchObject({
+        status: 'resolved',
+        acknowledgedBy: 'Practitioner/nurse-7',
+      });
+      const missing = await platform.json('POST', '/monitoring/v1/alerts/no-such-alert/acknowledge', {
+        by: 'x',
+      });
+      expect(missing.status).toBe(404);
+    } finally {
+      live.close();
+      ward.close();
+    }
+  });
+
+  it('scores a vital sign a nurse records in records (SNOMED CT coded), but never its own NEWS2', async () => {
+    const live = await connect(
+      `${platform.url.replace('http', 'ws')}/monitoring/v1/live?patient=${patientId}`,
+    );
+    try {
+      await live.next((f) => f.type === 'snapshot');
+      const created = await platform.json('POST', '/fhir/R4/Observation', {
+        resourceType: 'Observation',
+        status: 'final',
+        category: [
+          {
+            coding: [
+              { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' },
+            ],
+          },
+        ],
+        code: { coding: [{ system: 'http://snomed.info/sct', code: '1104441000000107' }] },
+        subject: { reference: `Patient/${patientId}` },
+        effectiveDateTime: new Date(platform.now()).toISOString(),
+        valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '130987000' }] },
+      });
+      expect(created.status).toBe(201);
+      const news2 = await live.next(
+        (f) =>
+          f.type === 'news2' && (f.subScores as { consciousness: number } | undefined)?.consciousness === 3,
+      );
+      expect(news2.red).toBe(true);
+    } finally {
+      live.close();
+    }
+  });
+
+  it('charts vitals and NEWS2 to records as Observations with the NEWS2 sub-scores as components', async () => {
+    const history = await eventually(async () => {
+      const page = await platform.json<{ entry?: Array<{ resource: Record<string, unknown> }> }>(
+        'GET',
+        '/fhir/R4/Observation/_history?_count=500',
+      );
+      const entries = page.body.entry ?? [];
+      const news2 = entries.find((e) => JSON.stringify(e.resource.code).includes('1104051000000101'));
+      const heartRate = entries.find((e) => JSON.stringify(e.resource.code).includes('8867-4'));
+      return news2 && heartRate
+        ? { news2: news2.resource, heartRate: heartRate.resource, entries }
+        : undefined;
+    }, 15_000);
+    expect((history.news2.component as unknown[]).length).toBe(7);
+    expect(history.heartRate).toMatchObject({
+      status: 'final',
+      subject: { reference: `Patient/${patientId}` },
+    });
+    // Never once per sample: far fewer charted Observations than samples sent.
+    expect(history.entries.length).toBeLessThan(60);
+  });
+
+  it('ending the assignment in records takes the device off the patient at once', async () => {
+    const ended = await platform.json('PUT', '/fhir/R4/Device/bed-1', {
+      resourceType: 'Device',
+      id: 'bed-1',
+      status: 'active',
+      location: { reference: 'Location/ward-a' },
+    });
+    expect(ended.status).toBe(200);
+    await eventually(async () => {
+      const t = platform.now();
+      await platform.json('POST', '/monitoring/v1/samples', {
+        device: 'bed-1',
+        samples: [{ code: '8867-4', time: new Date(t).toISOString(), value: 45 }],
+      });
+      const latest = await platform.json<{ vitals: { heartRate: { value: number } } }>(
+        'GET',
+        `/monitoring/v1/patients/${patientId}/latest`,
+      );
+      return latest.body.vitals.heartRate.value !== 45 ? true : undefined;
+    });
+  });
+});

@@ -25,7 +25,7 @@ describe('loadRegistry', () => {
 
   it('adds HEALTHLANE_EXTRA_SERVICES modules, relative to the working directory', async () => {
     const services = await loadRegistry({ HEALTHLANE_EXTRA_SERVICES: ' echo-service.ts ' }, fixtures);
-    expect(names(services)).toEqual(['gateway', 'records', 'echo']);
+    expect(names(services)).toEqual([...names(builtInServices), 'echo']);
     expect(findService(services, 'echo')?.prefixes).toEqual(['/echo']);
   });
 
@@ -51,7 +51,7 @@ describe('loadRegistry', () => {
 describe('selectServices', () => {
   it('keeps all services when HEALTHLANE_SERVICES is unset', async () => {
     const services = await loadRegistry({ HEALTHLANE_EXTRA_SERVICES: 'echo-service.ts' }, fixtures);
-    expect(names(selectServices(services, {}))).toEqual(['gateway', 'records', 'echo']);
+    expect(names(selectServices(services, {}))).toEqual([...names(builtInServices), 'echo']);
   });
 
   it('keeps the named services in registry order', async () => {

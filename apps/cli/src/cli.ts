@@ -3,6 +3,7 @@
 import { ConfigError } from '@healthlane/kit';
 import packageJson from '../package.json' with { type: 'json' };
 import type { Command, Environment } from './command.ts';
+import { auditCommand } from './commands/audit.ts';
 import { clusterCommand } from './commands/cluster.ts';
 import { importCommand } from './commands/import.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -16,6 +17,7 @@ export const commands: readonly Command[] = [
   clusterCommand,
   servicesCommand,
   importCommand,
+  auditCommand,
 ];
 
 export const mainHelp = `Usage: healthlane <command> [options]

@@ -3,6 +3,7 @@
 // HEALTHLANE_EXTRA_SERVICES and narrow the set with HEALTHLANE_SERVICES.
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { auditService } from '@healthlane/audit-service';
 import { gatewayService } from '@healthlane/gateway';
 import { ConfigError, type ServiceDefinition } from '@healthlane/kit';
 import { monitoringService } from '@healthlane/monitoring';
@@ -14,6 +15,7 @@ export const builtInServices: readonly ServiceDefinition[] = [
   gatewayService as ServiceDefinition,
   recordsService as ServiceDefinition,
   monitoringService as ServiceDefinition,
+  auditService as ServiceDefinition,
 ];
 
 /**

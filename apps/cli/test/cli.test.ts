@@ -108,6 +108,8 @@ describe('healthlane services', () => {
     expect(JSON.parse(out)).toEqual([
       expect.objectContaining({ name: 'gateway' }),
       expect.objectContaining({ name: 'records', prefixes: ['/fhir'] }),
+      expect.objectContaining({ name: 'monitoring' }),
+      expect.objectContaining({ name: 'audit', prefixes: ['/fhir/R4/AuditEvent', '/audit'] }),
       expect.objectContaining({ name: 'echo', prefixes: ['/echo'] }),
     ]);
   });

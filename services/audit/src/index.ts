@@ -26,6 +26,7 @@ export {
 } from './domain/chain-verifier.ts';
 export { chainHash, checkpointSignature, genesisHash, recordText } from './domain/hash-chain.ts';
 export { type AuditAccessPolicy, type AuditAccessRequest, auditAccess } from './routes/audit-access.ts';
+export { type AppenderOptions, createAppender } from './store/appender.ts';
 export { auditMigrations, writerRole } from './store/schema.ts';
 export { type VerifyLogOptions, verifyAuditLog } from './store/verify-log.ts';
 

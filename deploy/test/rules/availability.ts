@@ -12,7 +12,7 @@ import type { Rule } from './rule.ts';
 
 /** Services whose autoscaler must also follow a custom metric, and which metric. */
 export const customMetricServices: Record<string, string> = {
-  monitoring: 'monitoring_ingest_lag_seconds',
+  monitoring: 'monitoring_samples_per_second',
 };
 
 function autoscalerFor(objects: Manifest[], deployment: Manifest): Manifest | undefined {

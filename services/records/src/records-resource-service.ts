@@ -5,7 +5,6 @@ import type { Outbox } from '@healthlane/bus';
 import { type Clock, type Issue, Problem } from '@healthlane/kit';
 import { type Database, isSerializationFailure, type SqlExecutor } from '@healthlane/store';
 import { type Authorize, type InteractionKind, authorize as platformAuthorize } from './domain/authorize.ts';
-import { parseCriteria } from './domain/criteria.ts';
 import { isResourceType } from './domain/fhir-model.ts';
 import { applyJsonPatch } from './domain/json-patch.ts';
 import { exceedsDepth, type JsonObject, requireResource, sameContent } from './domain/resource-body.ts';
@@ -26,10 +25,11 @@ import {
   historyPage,
   lockCriteria,
   lockResource,
-  matchCriteria,
   type VersionRecord,
   versionAt,
 } from './store/resource-store.ts';
+import { createRecordsSearch, type RecordsSearch } from './search/records-search.ts';
+import type { SearchLimits } from './search/search-service.ts';
 import { assertIfMatch, createVersionLog, readCurrent, storedFrom } from './version-log.ts';
 
 export type WriteInteraction = 'create' | 'update' | 'patch' | 'delete';
@@ -45,7 +45,11 @@ export interface RecordsResourceServiceOptions {
   authorize?: Authorize;
   /** Called after each write decision (for metrics); never given ids or content. */
   onWrite?: (interaction: WriteInteraction, outcome: string) => void;
+  /** Page sizes and the _total=accurate bound; defaults suit tests and small stores. */
+  searchLimits?: SearchLimits;
 }
+
+const defaultSearchLimits: SearchLimits = { defaultCount: 20, maxCount: 1000, totalBound: 10_000 };
 
 export interface HistoryScope {
   type?: string;
@@ -65,7 +69,9 @@ export interface RecordsResourceService extends ResourceService {
   validate(ctx: RequestContext, type: string, body: unknown, id?: string): Issue[];
   /** Resources in the store (live or deleted). */
   count(db: SqlExecutor): Promise<number>;
-  /** Ids of live resources matching conditional criteria (`_id`, `identifier`); two at most (one vs many). */
+  /** FHIR search (type, system, compartment) over the search index. */
+  search: RecordsSearch;
+  /** Ids of live resources matching conditional criteria (any search parameters); two at most (one vs many). */
   match(db: SqlExecutor, ctx: RequestContext, type: string, criteria: string): Promise<string[]>;
 }
 
@@ -109,6 +115,7 @@ export function createRecordsResourceService(options: RecordsResourceServiceOpti
   }
 
   const versions = createVersionLog({ outbox, clock });
+  const search = createRecordsSearch(authorize, options.searchLimits ?? defaultSearchLimits, clock);
 
   const service: RecordsResourceService = {
     async inTransaction(work) {
@@ -146,10 +153,10 @@ export function createRecordsResourceService(options: RecordsResourceServiceOpti
       const resource = requireResource(body, { type, maxDepth: maxJsonDepth });
       check(ctx, 'create', type, createOptions.id, resource);
       if (createOptions.ifNoneExist !== undefined) {
-        const criteria = parseCriteria(createOptions.ifNoneExist);
+        const criteria = search.criteria(type, createOptions.ifNoneExist);
         check(ctx, 'search-type', type);
         await lockCriteria(tx, type, criteria.normalized);
-        const matches = await matchCriteria(tx, type, criteria.criteria, 2);
+        const matches = await search.match(tx, type, criteria, 2);
         if (matches.length > 1) throw conditionalConflict();
         if (matches.length === 1) {
           onWrite('create', 'matched');
@@ -222,10 +229,10 @@ export function createRecordsResourceService(options: RecordsResourceServiceOpti
     ): Promise<WriteResult> {
       assertType(type);
       const resource = requireResource(body, { type, maxDepth: maxJsonDepth });
-      const criteria = parseCriteria(criteriaText);
+      const criteria = search.criteria(type, criteriaText);
       check(ctx, 'search-type', type); // a conditional write is a search, then a write
       await lockCriteria(tx, type, criteria.normalized);
-      const matches = await matchCriteria(tx, type, criteria.criteria, 2);
+      const matches = await search.match(tx, type, criteria, 2);
       if (matches.length > 1) throw conditionalConflict();
       const match = matches[0];
       if (match !== undefined) {
@@ -297,10 +304,10 @@ export function createRecordsResourceService(options: RecordsResourceServiceOpti
 
     async conditionalDelete(tx, ctx, type, criteriaText) {
       assertType(type);
-      const criteria = parseCriteria(criteriaText);
+      const criteria = search.criteria(type, criteriaText);
       check(ctx, 'search-type', type); // a conditional write is a search, then a write
       await lockCriteria(tx, type, criteria.normalized);
-      const matches = await matchCriteria(tx, type, criteria.criteria, 2);
+      const matches = await search.match(tx, type, criteria, 2);
       if (matches.length > 1) throw conditionalConflict();
       if (matches.length === 0) {
         onWrite('delete', 'absent');
@@ -359,10 +366,12 @@ export function createRecordsResourceService(options: RecordsResourceServiceOpti
 
     count: (executor) => countResources(executor),
 
+    search,
+
     async match(executor, ctx, type, criteriaText) {
       assertType(type);
       authorize(ctx, { kind: 'search-type', type });
-      return matchCriteria(executor, type, parseCriteria(criteriaText).criteria, 2);
+      return search.match(executor, type, search.criteria(type, criteriaText), 2);
     },
   };
   return service;

@@ -16,6 +16,7 @@ beforeAll(async () => {
       LOG_LEVEL: 'silent',
       HEALTHLANE_DATA_DIR: 'memory://',
       HEALTHLANE_DEMO: '0',
+      HEALTHLANE_AUTH: 'off', // records alone, without identity
     },
   });
 });
@@ -54,6 +55,7 @@ describe('GET /fhir/R4/metadata', () => {
     expect(rest.interaction.map((entry) => entry.code).sort()).toEqual([
       'batch',
       'history-system',
+      'search-system',
       'transaction',
     ]);
     const patient = rest.resource.find((resource) => resource.type === 'Patient')!;
@@ -64,8 +66,10 @@ describe('GET /fhir/R4/metadata', () => {
       conditionalUpdate: true,
       conditionalDelete: 'single',
     });
-    expect(patient.searchParam.map((param) => param.name)).toEqual(['_id', 'identifier']);
-    expect(patient.operation.map((operation) => operation.name)).toEqual(['validate']);
+    const names = patient.searchParam.map((param) => param.name);
+    expect(names).toEqual(expect.arrayContaining(['_id', '_lastUpdated', 'identifier', 'name', 'birthdate', '_tag']));
+    expect(names).not.toContain('_text'); // no expression: not answered from the index
+    expect(patient.operation.map((operation) => operation.name)).toEqual(['validate', 'everything']);
     const codes = patient.interaction.map((entry) => entry.code);
     expect(codes).toEqual([
       'read',
@@ -76,6 +80,7 @@ describe('GET /fhir/R4/metadata', () => {
       'history-instance',
       'history-type',
       'create',
+      'search-type',
     ]);
 
     // Each listed interaction answers (a 404 "No route" would mean the statement lies).
@@ -108,6 +113,7 @@ describe('GET /fhir/R4/metadata', () => {
       'history-instance': { method: 'GET', url: '/fhir/R4/Patient/cap/_history', status: 200 },
       'history-type': { method: 'GET', url: '/fhir/R4/Patient/_history', status: 200 },
       delete: { method: 'DELETE', url: '/fhir/R4/Patient/cap', status: 204 },
+      'search-type': { method: 'GET', url: '/fhir/R4/Patient?_id=cap', status: 200 },
     };
     expect(Object.keys(probes).sort()).toEqual([...codes].sort());
     for (const [code, probe] of Object.entries(probes)) {
@@ -121,6 +127,7 @@ describe('GET /fhir/R4/metadata', () => {
       expect([code, answer.statusCode]).toEqual([code, probe.status]);
     }
     expect((await host.app.inject({ url: '/fhir/R4/_history' })).statusCode).toBe(200);
+    expect((await host.app.inject({ url: '/fhir/R4?_type=Patient' })).statusCode).toBe(200);
   });
 });
 

@@ -1,51 +1,43 @@
-// The pure pieces: criteria parsing, ETag/If-Match, Prefer, body shape checks and content equality.
+// The pure pieces: conditional criteria parsing, ETag/If-Match, Prefer, body shape checks and content equality.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { identifierTokens, parseCriteria } from '../src/domain/criteria.ts';
+import { parseCriteria } from '../src/domain/criteria.ts';
 import { formatETag, parseIfMatch } from '../src/domain/etag.ts';
 import { parseReturnPreference } from '../src/domain/prefer.ts';
 import { exceedsDepth, requireResource, sameContent, stampVersion } from '../src/domain/resource-body.ts';
 
 describe('parseCriteria', () => {
-  it('parses _id and the identifier token forms, with escapes', () => {
-    expect(parseCriteria('identifier=http://x|1,|2,3,sys|&_id=a').criteria).toEqual([
-      {
-        param: 'identifier',
-        tokens: [
-          { system: 'http://x', value: '1' },
-          { system: null, value: '2' },
-          { value: '3' },
-          { system: 'sys' },
-        ],
-      },
-      { param: '_id', ids: ['a'] },
-    ]);
-    expect(parseCriteria('identifier=a\\|b').criteria).toEqual([
-      { param: 'identifier', tokens: [{ value: 'a|b' }] },
-    ]);
-    expect(parseCriteria('identifier=a\\,b').criteria).toEqual([
-      { param: 'identifier', tokens: [{ value: 'a,b' }] },
-    ]);
+  it('accepts any search parameter of the type, with escapes', () => {
+    expect(parseCriteria('Patient', 'identifier=http://x|1,|2,3,sys|&_id=a').query).toBe(
+      'identifier=http://x|1,|2,3,sys|&_id=a',
+    );
+    expect(() => parseCriteria('Patient', 'identifier=a\\|b')).not.toThrow();
+    expect(() => parseCriteria('Patient', 'name=smith&birthdate=ge2000')).not.toThrow();
+    expect(() => parseCriteria('Observation', 'subject:Patient.identifier=urn:mrn|1')).not.toThrow();
   });
 
   it('normalizes order so the same criteria lock the same key', () => {
-    expect(parseCriteria('_id=b,a&identifier=s|1&_format=json').normalized).toBe(
-      parseCriteria('identifier=s%7C1&_id=a,b').normalized,
+    expect(parseCriteria('Patient', '_id=b,a&identifier=s|1&_format=json').normalized).toBe(
+      parseCriteria('Patient', 'identifier=s%7C1&_id=a,b').normalized,
     );
-    expect(parseCriteria('identifier=s|1').normalized).not.toBe(parseCriteria('identifier=s|2').normalized);
+    expect(parseCriteria('Patient', 'identifier=s|1').normalized).not.toBe(
+      parseCriteria('Patient', 'identifier=s|2').normalized,
+    );
   });
 
-  it('refuses unsupported, empty and modified criteria', () => {
+  it('refuses unknown, empty, malformed and result-shaping criteria', () => {
     for (const query of [
       '',
-      'name=x',
-      'identifier:of-type=a|b|c',
+      'nickname=x',
+      'identifier:nonsense=a',
       'identifier=',
       'identifier=|',
       '_format=json',
       'identifier=a|b|c',
+      'birthdate=notadate',
+      '_count=1',
     ]) {
-      expect(() => parseCriteria(query), query).toThrow(expect.objectContaining({ kind: 'invalid' }));
+      expect(() => parseCriteria('Patient', query), query).toThrow(expect.objectContaining({ kind: 'invalid' }));
     }
   });
 
@@ -53,24 +45,12 @@ describe('parseCriteria', () => {
     fc.assert(
       fc.property(fc.string(), (query) => {
         try {
-          parseCriteria(query);
+          parseCriteria('Patient', query);
         } catch (error) {
           expect((error as { kind?: string }).kind).toBe('invalid');
         }
       }),
     );
-  });
-
-  it('indexes Identifier and Identifier[] and skips empty ones', () => {
-    expect(
-      identifierTokens({ identifier: [{ system: 's', value: 'v' }, { value: 'w' }, {}, 'junk'] }),
-    ).toEqual([
-      { system: 's', value: 'v' },
-      { system: null, value: 'w' },
-    ]);
-    expect(identifierTokens({ identifier: { system: 's', value: 'v' } })).toEqual([
-      { system: 's', value: 'v' },
-    ]);
   });
 });
 

@@ -1,6 +1,7 @@
 // The CapabilityStatement, generated from what the routes really register (their interaction codes)
-// and what the service really does (conditional flags, criteria), never written by hand.
-import { supportedCriteria } from './criteria.ts';
+// and what the service really does (conditional flags, the search parameters the index answers),
+// never written by hand.
+import { searchParameters } from '@healthlane/fhir';
 
 export type TypeInteraction =
   | 'read'
@@ -49,6 +50,32 @@ const operationDefinitions: Record<string, string> = {
   validate: 'http://hl7.org/fhir/OperationDefinition/Resource-validate',
 };
 
+/** Answered from the resource row rather than the definitions' FHIRPath. */
+const rowParams = [
+  { name: '_id', type: 'token', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id' },
+  {
+    name: '_lastUpdated',
+    type: 'date',
+    definition: 'http://hl7.org/fhir/SearchParameter/Resource-lastUpdated',
+  },
+];
+
+const everything = {
+  name: 'everything',
+  definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything',
+};
+
+/** Every R4 search parameter of the type that the search index answers (those with an expression). */
+function searchParamsOf(type: string): { name: string; type: string; definition: string }[] {
+  const params = [...searchParameters(type).values()]
+    .filter(
+      (def) =>
+        def.paths.length > 0 && def.type !== 'special' && def.code !== '_id' && def.code !== '_lastUpdated',
+    )
+    .map((def) => ({ name: def.code, type: def.type, definition: def.url }));
+  return [...rowParams, ...params];
+}
+
 export function capabilityStatement(baseUrl: string, features: ImplementedFeatures): Record<string, unknown> {
   const interactions = typeInteractionOrder
     .filter((code) => features.typeInteractions.has(code))
@@ -56,11 +83,6 @@ export function capabilityStatement(baseUrl: string, features: ImplementedFeatur
   const operations = features.typeOperations.map((name) => ({
     name,
     definition: operationDefinitions[name] ?? `${baseUrl}/OperationDefinition/${name}`,
-  }));
-  const searchParam = supportedCriteria.map(({ name, type, documentation }) => ({
-    name,
-    type,
-    documentation: `${documentation}. Today only for conditional create, update and delete`,
   }));
   return {
     resourceType: 'CapabilityStatement',
@@ -85,8 +107,14 @@ export function capabilityStatement(baseUrl: string, features: ImplementedFeatur
           conditionalRead: 'not-supported',
           conditionalUpdate: features.conditionalUpdate,
           conditionalDelete: features.conditionalDelete,
-          searchParam,
-          operation: operations,
+          ...(features.typeInteractions.has('search-type')
+            ? { searchInclude: ['*'], searchRevInclude: ['*'] }
+            : {}),
+          searchParam: features.typeInteractions.has('search-type') ? searchParamsOf(type) : [],
+          operation:
+            type === 'Patient' && features.typeInteractions.has('search-type')
+              ? [...operations, everything]
+              : operations,
         })),
         interaction: systemInteractionOrder
           .filter((code) => features.systemInteractions.has(code))

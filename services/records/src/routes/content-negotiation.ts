@@ -4,6 +4,7 @@ import { Problem } from '@healthlane/kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 export const jsonPatchMediaType = 'application/json-patch+json';
+const formMediaType = 'application/x-www-form-urlencoded';
 const resourceMediaTypes = new Set(['application/fhir+json', 'application/json', 'application/json+fhir']);
 const acceptableRanges = new Set(['*/*', 'application/*', ...resourceMediaTypes]);
 const jsonFormats = new Set(['json', ...resourceMediaTypes]);
@@ -33,6 +34,13 @@ function checkRequest(request: FastifyRequest): void {
   if (contentType === undefined) return;
   const type = mediaType(contentType);
   if (resourceMediaTypes.has(type) || (request.method === 'PATCH' && type === jsonPatchMediaType)) return;
+  // POST …/_search carries its parameters as a form (FHIR search 3.1.1.1.3).
+  if (
+    request.method === 'POST' &&
+    type === formMediaType &&
+    request.url.split('?', 1)[0]!.endsWith('/_search')
+  )
+    return;
   throw Problem.unsupportedMediaType(
     request.method === 'PATCH'
       ? 'PATCH bodies must be application/json-patch+json'

@@ -11,6 +11,7 @@ import { registerHistoryRoutes } from './history-routes.ts';
 import { contextOf } from './request-context.ts';
 import { registerResourceRoutes } from './resource-routes.ts';
 import type { RouteDeps } from './route-deps.ts';
+import { registerSearchRoutes } from './search-routes.ts';
 
 export interface FhirRouteOptions extends Omit<RouteDeps, 'implemented'> {
   /** When the service started: the CapabilityStatement's date. */
@@ -25,6 +26,7 @@ export function registerFhirRoutes(app: FastifyInstance, options: FhirRouteOptio
   refuseDeepBodies(app, options.config.maxJsonDepth);
   registerResourceRoutes(app, deps);
   registerHistoryRoutes(app, deps);
+  registerSearchRoutes(app, deps);
 
   registerBundleRoute(app, service, contextOf, {
     newId: options.newId,

@@ -1,7 +1,6 @@
 // Persistence of resource versions over the kit's SQL port (PGlite and PostgreSQL alike): the
 // version log, the current-version table, the search-index rows, advisory locks and history pages.
 import type { SqlExecutor, Transaction } from '@healthlane/store';
-import type { Criterion, TokenMatch } from '../domain/criteria.ts';
 import type { IndexRows } from './index-rows.ts';
 import { indexWriteCtes } from './index-write.ts';
 
@@ -145,36 +144,6 @@ export async function writeVersion(
     ...indexWriteCtes(index, fresh, '$1::text', '$2::text', params),
   ];
   await tx.query(`WITH ${ctes.join(',\n')} SELECT 1`, params);
-}
-
-function tokenCondition(token: TokenMatch, params: unknown[]): string {
-  const parts: string[] = [];
-  if (token.system === null) parts.push('t.system IS NULL');
-  else if (token.system !== undefined) parts.push(`t.system = $${params.push(token.system)}`);
-  if (token.value !== undefined) parts.push(`t.value = $${params.push(token.value)}`);
-  return `(${parts.join(' AND ')})`;
-}
-
-/** Ids of live resources of `type` matching every criterion; at most `limit` (2 tells one from many). */
-export async function matchCriteria(
-  db: SqlExecutor,
-  type: string,
-  criteria: readonly Criterion[],
-  limit: number,
-): Promise<string[]> {
-  const params: unknown[] = [type];
-  const conditions = criteria.map((criterion) => {
-    if (criterion.param === '_id') return `r.id = ANY($${params.push(criterion.ids)}::text[])`;
-    const tokens = criterion.tokens.map((token) => tokenCondition(token, params)).join(' OR ');
-    return `EXISTS (SELECT 1 FROM records.token_index t WHERE t.resource_type = r.resource_type
-              AND t.resource_id = r.id AND t.param = 'identifier' AND (${tokens}))`;
-  });
-  const { rows } = await db.query<{ id: string }>(
-    `SELECT r.id FROM records.resource r WHERE r.resource_type = $1 AND NOT r.deleted AND ${conditions.join(' AND ')}
-     ORDER BY r.id LIMIT ${Math.trunc(limit)}`,
-    params,
-  );
-  return rows.map((row) => row.id);
 }
 
 export interface HistoryQuery {

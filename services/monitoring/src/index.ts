@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import websocket from '@fastify/websocket';
 import { createOutbox } from '@healthlane/bus';
-import type { ServiceDefinition } from '@healthlane/kit';
+import type { PeerTransport, ServiceDefinition } from '@healthlane/kit';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { createAlertEngine } from './alerts/alert-engine.ts';
 import { createChartingWorker } from './charting/charting-worker.ts';
@@ -41,6 +41,11 @@ export interface MonitoringServiceOptions {
   newId?: () => string;
   /** The stream access check (identity plugs packages/access in here); open by default. */
   access?: StreamAccessCheck;
+  /**
+   * Headers for monitoring's own calls to records (reading Device/Observation versions, charting),
+   * e.g. a backend-services bearer token from identity; none by default (HEALTHLANE_AUTH=off).
+   */
+  peerCredentials?: () => Promise<Record<string, string>>;
 }
 
 export function createMonitoringService(
@@ -53,7 +58,17 @@ export function createMonitoringService(
     prefixes: ['/monitoring'],
     config: monitoringConfigSchema,
     migrations: monitoringMigrations,
-    async create({ config, db, bus, logger, metrics, clock, peers }) {
+    async create({ config, db, bus, logger, metrics, clock, peers: platformPeers }) {
+      const credentials = options.peerCredentials;
+      const peers: PeerTransport = credentials
+        ? {
+            request: async (request) =>
+              platformPeers.request({
+                ...request,
+                headers: { ...request.headers, ...(await credentials()) },
+              }),
+          }
+        : platformPeers;
       const outbox = createOutbox({
         db,
         bus,

@@ -33,6 +33,7 @@ export async function startPlatform(
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       HEALTHLANE_DEMO: '0',
+      HEALTHLANE_AUTH: 'off',
       MONITORING_TICK: '20ms',
       ...env,
     },

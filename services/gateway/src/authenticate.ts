@@ -1,8 +1,15 @@
-// THE hook point for access control at the platform's entry. Token verification (SMART on FHIR
-// scopes) and rate limits arrive with the identity service and go here, in this one function.
+// THE access check at the platform's entry: public paths pass; every other request needs a valid
+// bearer token (JWKS, issuer, audience, expiry, algorithm allow-list, revocations — @healthlane/access),
+// whose principal is attached to the request for the services behind; and each client is rate
+// limited. Services still enforce scopes × role × compartment themselves (deny by default).
+// HEALTHLANE_AUTH=off (development and tests only) skips verification, never the rate limit.
+import { authenticateRequest, principalOf, type TokenVerifier } from '@healthlane/access';
+import { Problem } from '@healthlane/kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { consolePaths } from './console-files.ts';
+import type { RateLimiter } from './rate-limit.ts';
 
-/** Paths anyone may call without a token, even once verification exists. */
+/** Paths anyone may call without a token. */
 export const publicPaths: ReadonlySet<string> = new Set([
   '/',
   '/livez',
@@ -10,24 +17,48 @@ export const publicPaths: ReadonlySet<string> = new Set([
   '/metrics',
   '/fhir/R4/metadata',
   '/.well-known/smart-configuration',
+  ...consolePaths.filter((path) => !path.endsWith('*')),
 ]);
 
-export function isPublicPath(url: string): boolean {
-  return publicPaths.has(url.split('?', 1)[0] ?? '');
-}
-
 /**
- * Decides whether a request may proceed. Today there is no identity service to verify tokens
- * against, so every request proceeds: this is deliberately not a fake check. The identity issue
- * replaces the body below with: public paths pass; otherwise verify the bearer token (cached
- * JWKS), attach the principal to the request and throw Problem.unauthorized / Problem.tooMany.
- * Services must keep enforcing scopes and the patient compartment themselves (deny by default).
+ * Prefixes whose paths are public here: identity's (its OIDC endpoints are public by nature, and its
+ * own protected routes — admin, break-glass — verify the token themselves), discovery under the FHIR
+ * base, and the console's static files and client-side pages.
  */
-export async function authenticate(request: FastifyRequest): Promise<void> {
-  if (isPublicPath(request.url)) return;
-  // No verifier configured yet: allowed. See the function comment for what lands here.
+export const publicPrefixes: readonly string[] = [
+  '/auth/',
+  '/fhir/R4/.well-known/',
+  '/assets/',
+  ...consolePaths.filter((path) => path.endsWith('/*')).map((path) => path.slice(0, -1)),
+];
+
+export function isPublicPath(url: string): boolean {
+  const path = url.split('?', 1)[0] ?? '';
+  return (
+    publicPaths.has(path) || path === '/auth' || publicPrefixes.some((prefix) => path.startsWith(prefix))
+  );
 }
 
-export function addAuthentication(app: FastifyInstance): void {
-  app.addHook('onRequest', authenticate);
+export interface AuthenticationOptions {
+  /** Undefined when HEALTHLANE_AUTH=off. */
+  verifier: TokenVerifier | undefined;
+  limiter: RateLimiter;
+}
+
+export function authenticator(options: AuthenticationOptions) {
+  return async function authenticate(request: FastifyRequest): Promise<void> {
+    if (!isPublicPath(request.url) && options.verifier !== undefined) {
+      await authenticateRequest(request, options.verifier);
+    }
+    const key = principalOf(request)?.clientId ?? `address:${request.ip}`;
+    if (!options.limiter.take(key)) {
+      throw Problem.tooMany('Too many requests from this client; slow down', {
+        headers: { 'retry-after': '1' },
+      });
+    }
+  };
+}
+
+export function addAuthentication(app: FastifyInstance, options: AuthenticationOptions): void {
+  app.addHook('onRequest', authenticator(options));
 }

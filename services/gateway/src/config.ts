@@ -1,6 +1,7 @@
 // The gateway's environment variables, validated at start; every problem is reported together.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { type AccessConfig, accessConfigFields, accessConfigFrom } from '@healthlane/access';
 import { env } from '@healthlane/kit';
 import { z } from 'zod';
 import { parseRouteTable, type UpstreamRoute } from './route-table.ts';
@@ -12,6 +13,10 @@ export interface GatewayConfig {
   upstreamTimeoutMs: number;
   /** Folder of the built console; 'none' = the landing page; undefined = look beside the program. */
   consoleDir: string | undefined;
+  /** Token verification (HEALTHLANE_AUTH, HEALTHLANE_PUBLIC_URL): see authenticate.ts. */
+  access: AccessConfig;
+  /** Requests per second each client (token client id, or address without a token) may make. */
+  rateLimitPerSecond: number;
 }
 
 const routesVariable = z
@@ -45,6 +50,9 @@ const originsVariable = z
 
 export const gatewayConfigSchema = z
   .object({
+    ...accessConfigFields,
+    /** Sustained requests per second per client; bursts up to twice that. */
+    GATEWAY_RATE_LIMIT_PER_SECOND: env.positiveInt().default(500),
     /** `/prefix=http://host:port,...`; empty all-in-one, where services share the process. */
     GATEWAY_ROUTES: routesVariable,
     /** Browser origins allowed to call the platform; none by default. */
@@ -69,6 +77,8 @@ export const gatewayConfigSchema = z
       hsts: variables.GATEWAY_HSTS,
       upstreamTimeoutMs: variables.GATEWAY_UPSTREAM_TIMEOUT_MS,
       consoleDir: variables.GATEWAY_CONSOLE_DIR || undefined,
+      access: accessConfigFrom(variables),
+      rateLimitPerSecond: variables.GATEWAY_RATE_LIMIT_PER_SECOND,
     }),
   );
 

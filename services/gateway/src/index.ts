@@ -1,6 +1,7 @@
 // The gateway service: the platform's single entry. In every mode it adds request ids (kit),
 // security headers, CORS and the authentication hook point; when GATEWAY_ROUTES is set
 // (distributed) it also forwards each prefix to the service process that owns it.
+import { createPlatformVerifier } from '@healthlane/access';
 import type { ServiceDefinition } from '@healthlane/kit';
 import { addAuthentication } from './authenticate.ts';
 import { type GatewayConfig, gatewayConfigSchema } from './config.ts';
@@ -8,6 +9,7 @@ import { addConsole, defaultConsoleDirs, findConsoleDir, loadConsoleFiles } from
 import { addCors } from './cors.ts';
 import { addLandingPage } from './landing-page.ts';
 import { registerProxy } from './proxy.ts';
+import { createRateLimiter } from './rate-limit.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 
 export type { GatewayConfig } from './config.ts';
@@ -22,7 +24,12 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
   prefixes: ['/'],
   config: gatewayConfigSchema,
   migrations: [],
-  async create({ config }) {
+  async create({ config, peers, bus, clock }) {
+    // Tokens are verified here for every service of the process (all-in-one) or behind it (cluster).
+    const access = config.access.auth
+      ? createPlatformVerifier({ config: config.access, peers, bus, clock })
+      : undefined;
+    const limiter = createRateLimiter(config.rateLimitPerSecond, clock);
     let closeProxy: (() => Promise<void>) | undefined;
     // The console replaces the landing page wherever a built one is found (see console-files.ts).
     const consoleDir =
@@ -33,7 +40,7 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       edge(app) {
         addSecurityHeaders(app, { hsts: config.hsts });
         addCors(app, config.corsOrigins);
-        addAuthentication(app);
+        addAuthentication(app, { verifier: access?.verifier, limiter });
       },
       async routes(scope) {
         if (consoleFiles) addConsole(scope, consoleFiles);
@@ -47,7 +54,11 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
           });
         }
       },
+      async start() {
+        await access?.start();
+      },
       async stop() {
+        await access?.stop();
         await closeProxy?.();
       },
     };

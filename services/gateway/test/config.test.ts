@@ -10,6 +10,13 @@ describe('gateway config', () => {
       corsOrigins: [],
       hsts: false,
       upstreamTimeoutMs: 30_000,
+      access: {
+        auth: true,
+        publicUrl: 'http://localhost:8080',
+        issuer: 'http://localhost:8080/auth',
+        fhirBaseUrl: 'http://localhost:8080/fhir/R4',
+      },
+      rateLimitPerSecond: 500,
     });
   });
 
@@ -28,6 +35,8 @@ describe('gateway config', () => {
       corsOrigins: ['https://console.example.org', 'http://localhost:5173'],
       hsts: true,
       upstreamTimeoutMs: 5000,
+      access: expect.objectContaining({ auth: true }),
+      rateLimitPerSecond: 500,
     });
   });
 

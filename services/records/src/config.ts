@@ -1,4 +1,5 @@
 // The records service's environment variables, validated once at start (every problem reported together).
+import { type AccessConfig, accessConfigFields, accessConfigFrom } from '@healthlane/access';
 import { env } from '@healthlane/kit';
 import { z } from 'zod';
 
@@ -11,10 +12,13 @@ export interface RecordsConfig {
   historyMaxCount: number;
   /** Deepest JSON nesting accepted in a resource, checked before validation. */
   maxJsonDepth: number;
+  /** HEALTHLANE_AUTH (on by default) and the issuer/audience from HEALTHLANE_PUBLIC_URL. */
+  access: AccessConfig;
 }
 
 export const recordsConfigSchema = z
   .object({
+    ...accessConfigFields,
     /** Demo data on an empty store: on by default for the laptop experience; `0` turns it off. */
     HEALTHLANE_DEMO: env.boolean().default(true),
     RECORDS_HISTORY_DEFAULT_COUNT: env.positiveInt().default(50),
@@ -31,5 +35,6 @@ export const recordsConfigSchema = z
       historyDefaultCount: v.RECORDS_HISTORY_DEFAULT_COUNT,
       historyMaxCount: v.RECORDS_HISTORY_MAX_COUNT,
       maxJsonDepth: v.RECORDS_MAX_JSON_DEPTH,
+      access: accessConfigFrom(v),
     }),
   );

@@ -2,12 +2,19 @@
 // history, conditional operations, Bundles — publishing fhir.<Type>.<created|updated|deleted>
 // through its transactional outbox.
 import { randomUUID } from 'node:crypto';
+import { authenticateRequest, createPlatformVerifier } from '@healthlane/access';
 import { createOutbox } from '@healthlane/bus';
 import type { ServiceDefinition } from '@healthlane/kit';
 import { Counter, Gauge } from 'prom-client';
 import { type RecordsConfig, recordsConfigSchema } from './config.ts';
 import { loadDemoData } from './demo/load-demo.ts';
-import type { Authorize } from './domain/authorize.ts';
+import {
+  type Authorize,
+  type AuthorizeOptions,
+  createAuthorize,
+  platformPrincipal,
+} from './domain/authorize.ts';
+import { guardResourceService } from './guarded-resource-service.ts';
 import { createRecordsResourceService } from './records-resource-service.ts';
 import { registerFhirRoutes } from './routes/fhir-routes.ts';
 import { reindexIfNeeded } from './store/reindex.ts';
@@ -15,7 +22,16 @@ import { recordsMigrations } from './store/schema.ts';
 
 export type { RecordsConfig } from './config.ts';
 export { recordsConfigSchema } from './config.ts';
-export { type Authorize, authorize, type Interaction, type InteractionKind } from './domain/authorize.ts';
+export {
+  type Authorize,
+  type AuthorizeOptions,
+  authorize,
+  canSee,
+  createAuthorize,
+  type Interaction,
+  type InteractionKind,
+  needsCompartmentFilter,
+} from './domain/authorize.ts';
 export type {
   CreateOptions,
   DeleteResult,
@@ -38,7 +54,10 @@ const demoBaseUrl = 'http://localhost/fhir/R4';
 export interface RecordsServiceOptions {
   /** Server-assigned resource ids (and Bundle ids); random UUIDs by default. */
   newId?: () => string;
-  /** Replaces the authorization hook (tests); the platform's `authorize` by default. */
+  /**
+   * Replaces the authorization hook and turns the instance-level guard off (tests that prove the
+   * hook is reached); the platform's decision (createAuthorize, src/domain/authorize.ts) by default.
+   */
   authorize?: Authorize;
 }
 
@@ -51,7 +70,7 @@ export function createRecordsService(options: RecordsServiceOptions = {}): Servi
     prefixes: ['/fhir'],
     config: recordsConfigSchema,
     migrations: recordsMigrations,
-    async create({ config, db, bus, logger, metrics, clock }) {
+    async create({ config, db, bus, logger, metrics, clock, peers }) {
       const outbox = createOutbox({
         db,
         bus,
@@ -78,29 +97,46 @@ export function createRecordsService(options: RecordsServiceOptions = {}): Servi
           if (stats !== undefined) this.set(stats.pending);
         },
       });
-      const service = createRecordsResourceService({
+      // Access control: the request's token is verified here too (distributed, records is reached
+      // through the gateway but trusts no one); the all-in-one gateway's verification is reused.
+      const access = config.access.auth
+        ? createPlatformVerifier({ config: config.access, peers, bus, clock })
+        : undefined;
+      const authorizeOptions: AuthorizeOptions = { enabled: config.access.auth, clock };
+      const unguarded = createRecordsResourceService({
         db,
         outbox,
         clock,
         newId,
-        ...(options.authorize === undefined ? {} : { authorize: options.authorize }),
+        authorize: options.authorize ?? createAuthorize(authorizeOptions),
         maxJsonDepth: config.maxJsonDepth,
         onWrite: (interaction, outcome) => writes.inc({ interaction, outcome }),
       });
+      const service =
+        options.authorize === undefined ? guardResourceService(unguarded, authorizeOptions) : unguarded;
       const startedAt = clock.now();
 
       /** Demo data on an empty store, in the background: readiness does not wait for it. */
       async function loadDemoIfEmpty(): Promise<void> {
         if ((await service.count(db)) > 0) return;
-        await loadDemoData(service, { baseUrl: demoBaseUrl }, logger); // it logs its own summary
+        // The platform loads its demo data as itself, not as any user.
+        await loadDemoData(service, { baseUrl: demoBaseUrl, principal: platformPrincipal }, logger); // it logs its own summary
       }
 
       let demoLoad: Promise<void> | undefined;
       return {
         async routes(app) {
+          if (access !== undefined) {
+            const verifier = access.verifier;
+            app.addHook('onRequest', async (request) => {
+              if (request.url.split('?', 1)[0] !== '/fhir/R4/metadata')
+                await authenticateRequest(request, verifier);
+            });
+          }
           registerFhirRoutes(app, { service, db, config, startedAt, newId });
         },
         async start() {
+          await access?.start();
           outbox.start();
           if (config.demo) {
             demoLoad = loadDemoIfEmpty().catch((error: unknown) =>
@@ -112,6 +148,7 @@ export function createRecordsService(options: RecordsServiceOptions = {}): Servi
           // The loader cannot be interrupted between bundles; let it finish before the database closes.
           await demoLoad;
           await outbox.stop();
+          await access?.stop();
         },
       };
     },

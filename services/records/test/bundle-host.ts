@@ -26,6 +26,7 @@ export async function startRecordsHost(env: Record<string, string> = {}): Promis
       PORT: '0',
       LOG_LEVEL: 'warn',
       HEALTHLANE_DEMO: 'false',
+      HEALTHLANE_AUTH: 'off', // records alone, without identity
       ...env,
     },
     logDestination: quiet,

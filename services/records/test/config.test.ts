@@ -9,6 +9,12 @@ describe('recordsConfigSchema', () => {
       historyDefaultCount: 50,
       historyMaxCount: 1000,
       maxJsonDepth: 64,
+      access: {
+        auth: true,
+        publicUrl: 'http://localhost:8080',
+        issuer: 'http://localhost:8080/auth',
+        fhirBaseUrl: 'http://localhost:8080/fhir/R4',
+      },
     });
   });
 
@@ -20,7 +26,7 @@ describe('recordsConfigSchema', () => {
         RECORDS_HISTORY_MAX_COUNT: '20',
         RECORDS_MAX_JSON_DEPTH: '32',
       }),
-    ).toEqual({ demo: false, historyDefaultCount: 10, historyMaxCount: 20, maxJsonDepth: 32 });
+    ).toMatchObject({ demo: false, historyDefaultCount: 10, historyMaxCount: 20, maxJsonDepth: 32 });
   });
 
   it('refuses bad values, naming the variable and the rule', () => {

@@ -16,6 +16,9 @@ export async function startGateway(
       LOG_LEVEL: 'silent',
       HEALTHLANE_DATA_DIR: 'memory://',
       GATEWAY_CONSOLE_DIR: 'none',
+      // Edge concerns without an identity service: token checks are opted out here and proven on
+      // their own in authenticate.test.ts.
+      HEALTHLANE_AUTH: 'off',
       ...env,
     },
   });

@@ -1,11 +1,16 @@
 // What the domain needs to know about an HTTP request: its FHIR base URL, principal, and a few headers.
+import { principalOf } from '@healthlane/access';
 import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '../domain/resource-service.ts';
 
 export const fhirBasePath = '/fhir/R4';
 
 export function contextOf(request: FastifyRequest): RequestContext {
-  return { baseUrl: `${request.protocol}://${request.host}${fhirBasePath}` };
+  const principal = principalOf(request);
+  return {
+    baseUrl: `${request.protocol}://${request.host}${fhirBasePath}`,
+    ...(principal === undefined ? {} : { principal }),
+  };
 }
 
 /** One header's value; repeated headers are joined as HTTP allows. */

@@ -44,7 +44,8 @@ export async function startRecordsApp(
   const metrics = new Registry();
   const clock = testClock();
   const instance = await definition.create({
-    config: definition.config.parse({ HEALTHLANE_DEMO: '0', ...env }),
+    // Records alone, without identity: the open test mode is an explicit opt-in (HEALTHLANE_AUTH=off).
+    config: definition.config.parse({ HEALTHLANE_DEMO: '0', HEALTHLANE_AUTH: 'off', ...env }),
     logger,
     db,
     bus,

@@ -233,6 +233,12 @@ const breakers: Record<string, Breaker[]> = {
       },
     },
     {
+      why: 'NATS on the default account',
+      breaks: (o) => {
+        delete pod(o, 'StatefulSet', 'nats').serviceAccountName;
+      },
+    },
+    {
       why: 'pod mounts token',
       breaks: (o) => {
         delete pod(o, 'StatefulSet', 'nats').automountServiceAccountToken;

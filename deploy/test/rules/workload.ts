@@ -158,13 +158,13 @@ export const workloadRules: Rule[] = [
   {
     id: 'service-account-no-token',
     requirement:
-      'each service has its own ServiceAccount with automountServiceAccountToken false; no pod mounts a token',
+      'each workload has its own ServiceAccount with automountServiceAccountToken false; no pod mounts a token',
     mirrors: 'Polaris automountServiceAccountToken; kube-linter default-service-account',
     check: ({ objects }) => [
       ...workloads(objects)
         .filter((workload) => podTemplate(workload).spec.automountServiceAccountToken !== false)
         .map((workload) => `${ref(workload)}: the pod may mount a service account token`),
-      ...serviceDeployments(objects).flatMap((deployment) => {
+      ...workloads(objects).flatMap((deployment) => {
         const name = podTemplate(deployment).spec.serviceAccountName;
         const account = objects.find(
           (object) => object.kind === 'ServiceAccount' && object.metadata.name === name,

@@ -4,9 +4,9 @@
 import type { Outbox } from '@healthlane/bus';
 import { type Clock, type Issue, Problem } from '@healthlane/kit';
 import { type Database, isSerializationFailure, type SqlExecutor } from '@healthlane/store';
+import { applyPatch, patchFormat } from './domain/apply-patch.ts';
 import { type Authorize, type InteractionKind, authorize as platformAuthorize } from './domain/authorize.ts';
 import { isResourceType } from './domain/fhir-model.ts';
-import { applyJsonPatch } from './domain/json-patch.ts';
 import { exceedsDepth, type JsonObject, requireResource, sameContent } from './domain/resource-body.ts';
 import { assertValidId, parseVersionId } from './domain/resource-id.ts';
 import type {
@@ -18,6 +18,8 @@ import type {
   WriteResult,
 } from './domain/resource-service.ts';
 import { toIssue, validationIssues } from './domain/validation.ts';
+import { createRecordsSearch, type RecordsSearch } from './search/records-search.ts';
+import type { SearchLimits } from './search/search-service.ts';
 import {
   countResources,
   currentVersion,
@@ -28,8 +30,6 @@ import {
   type VersionRecord,
   versionAt,
 } from './store/resource-store.ts';
-import { createRecordsSearch, type RecordsSearch } from './search/records-search.ts';
-import type { SearchLimits } from './search/search-service.ts';
 import { assertIfMatch, createVersionLog, readCurrent, storedFrom } from './version-log.ts';
 
 export type WriteInteraction = 'create' | 'update' | 'patch' | 'delete';
@@ -250,11 +250,7 @@ export function createRecordsResourceService(options: RecordsResourceServiceOpti
     async patch(tx, ctx, type, id, patchDocument, contentType, writeOptions: WriteOptions = {}) {
       assertType(type);
       assertValidId(id);
-      if (!/^application\/json-patch\+json\s*(;|$)/i.test(contentType)) {
-        throw Problem.unsupportedMediaType(
-          'Only JSON Patch (application/json-patch+json) is supported; FHIRPath Patch is not yet',
-        );
-      }
+      const format = patchFormat(contentType);
       // Bounded before it is applied: cloning or comparing an unbounded value would exhaust the stack.
       if (exceedsDepth(patchDocument, maxJsonDepth)) {
         throw Problem.invalid(`The patch nests deeper than ${maxJsonDepth} levels`);
@@ -268,7 +264,7 @@ export function createRecordsResourceService(options: RecordsResourceServiceOpti
       if (current === undefined) throw Problem.notFound('The resource was not found');
       assertIfMatch(current, writeOptions.ifMatch);
       if (before === undefined || current.json === null) throw Problem.gone('The resource has been deleted');
-      const patched = applyJsonPatch(before, patchDocument);
+      const patched = applyPatch(format, before, patchDocument);
       if (patched.resourceType !== type || patched.id !== id) {
         throw Problem.unprocessable('A patch must not change the resourceType or id');
       }
@@ -285,12 +281,14 @@ export function createRecordsResourceService(options: RecordsResourceServiceOpti
       return { outcome: 'updated', resource: stored! };
     },
 
-    async delete(tx, ctx, type, id): Promise<DeleteResult> {
+    async delete(tx, ctx, type, id, writeOptions: WriteOptions = {}): Promise<DeleteResult> {
       assertType(type);
       assertValidId(id);
       check(ctx, 'delete', type, id);
       await lockResource(tx, type, id);
       const current = await currentVersion(tx, type, id);
+      // If-Match names the current version (a deletion's own, once deleted); else 412, nothing written.
+      assertIfMatch(current, writeOptions.ifMatch);
       // Deleting what does not exist, or is already deleted, succeeds and changes nothing (R4 http 3.1.0.7).
       if (current === undefined || current.deleted) {
         onWrite('delete', 'absent');

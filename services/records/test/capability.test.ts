@@ -50,7 +50,7 @@ describe('GET /fhir/R4/metadata', () => {
     expect(response.headers['content-type']).toBe('application/fhir+json; charset=utf-8');
     const statement = JSON.parse(response.body) as Capability;
     expect(statement.fhirVersion).toBe('4.0.1');
-    expect(statement.patchFormat).toEqual(['application/json-patch+json']);
+    expect(statement.patchFormat).toEqual(['application/json-patch+json', 'application/fhir+json']);
     const rest = statement.rest[0]!;
     expect(rest.interaction.map((entry) => entry.code).sort()).toEqual([
       'batch',

@@ -1,5 +1,5 @@
 // PATCH over HTTP: JSON Patch makes a new version; the result must validate; resourceType and id are
-// immutable; other patch formats are 415; If-Match applies; failures store nothing.
+// immutable; formats other than JSON Patch and FHIRPath Patch are 415; If-Match applies; failures store nothing.
 import { createTestPgliteDatabase, type TestDatabase } from '@healthlane/store/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { body, countRows, type RecordsApp, startRecordsApp } from './support/records-app.ts';
@@ -73,13 +73,13 @@ it('refuses what would store nothing sensible, storing nothing', async () => {
 });
 
 it('answers 415 for other patch formats, 404 for an absent and 410 for a deleted resource', async () => {
-  const fhirPath = await records.app.inject({
+  const mergePatch = await records.app.inject({
     method: 'PATCH',
     url: '/fhir/R4/Patient/p1',
-    headers: { 'content-type': 'application/fhir+json' },
-    payload: { resourceType: 'Parameters' },
+    headers: { 'content-type': 'application/merge-patch+json' },
+    payload: { active: false },
   });
-  expect(fhirPath.statusCode).toBe(415);
+  expect(mergePatch.statusCode).toBe(415);
   const xml = await records.app.inject({
     method: 'PATCH',
     url: '/fhir/R4/Patient/p1',

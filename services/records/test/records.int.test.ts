@@ -5,6 +5,7 @@ import { createTestPostgresDatabase, type TestPostgresDatabase } from '@healthla
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { conditionalSuite } from './support/conditional-suite.ts';
 import { eventsSuite } from './support/events-suite.ts';
+import { readAndPatchSuite } from './support/read-patch-suite.ts';
 import { body, type RecordsApp, startRecordsApp } from './support/records-app.ts';
 
 let database: TestPostgresDatabase;
@@ -30,6 +31,7 @@ afterAll(async () => {
 
 conditionalSuite(() => ({ records, db: database.db }));
 eventsSuite(() => ({ db: database.db, bus }));
+readAndPatchSuite(() => ({ records, db: database.db }));
 
 it('creates, updates, patches, deletes and pages through history on PostgreSQL', async () => {
   const created = await records.app.inject({

@@ -97,7 +97,7 @@ export async function executeEntry(
       const result =
         id === undefined
           ? await service.conditionalDelete(tx, ctx, type, criteria ?? '')
-          : await service.delete(tx, ctx, type, id);
+          : await service.delete(tx, ctx, type, id, ifMatch);
       return { kind: 'delete', result };
     }
   }

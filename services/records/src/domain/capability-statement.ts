@@ -93,7 +93,7 @@ export function capabilityStatement(baseUrl: string, features: ImplementedFeatur
     implementation: { description: 'HealthLane FHIR R4 store of record', url: baseUrl },
     fhirVersion: '4.0.1',
     format: ['json', 'application/fhir+json', 'application/json'],
-    patchFormat: ['application/json-patch+json'],
+    patchFormat: ['application/json-patch+json', 'application/fhir+json'],
     rest: [
       {
         mode: 'server',

@@ -96,7 +96,14 @@ export interface ResourceService {
     contentType: string,
     options?: WriteOptions,
   ): Promise<WriteResult>;
-  delete(tx: Transaction, ctx: RequestContext, type: string, id: string): Promise<DeleteResult>;
+  /** If-Match (`options.ifMatch`) must name the current version, else 412 and nothing is written. */
+  delete(
+    tx: Transaction,
+    ctx: RequestContext,
+    type: string,
+    id: string,
+    options?: WriteOptions,
+  ): Promise<DeleteResult>;
   conditionalDelete(
     tx: Transaction,
     ctx: RequestContext,

@@ -43,7 +43,7 @@ function checkRequest(request: FastifyRequest): void {
     return;
   throw Problem.unsupportedMediaType(
     request.method === 'PATCH'
-      ? 'PATCH bodies must be application/json-patch+json'
+      ? 'PATCH bodies must be JSON Patch (application/json-patch+json) or FHIRPath Patch (application/fhir+json)'
       : 'Request bodies must be application/fhir+json or application/json',
   );
 }

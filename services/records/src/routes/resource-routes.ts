@@ -2,8 +2,8 @@
 // conditional forms. Thin: parse the request, call the ResourceService, shape the reply.
 import { fhirJson, Problem } from '@healthlane/kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formatETag, parseIfMatch } from '../domain/etag.ts';
-import type { DeleteResult, WriteOptions } from '../domain/resource-service.ts';
+import { formatETag, httpDate, notModified, parseIfMatch } from '../domain/etag.ts';
+import type { DeleteResult, StoredResource, WriteOptions } from '../domain/resource-service.ts';
 import { sendRead, sendWrite } from './replies.ts';
 import { contextOf, headerValue, rawQuery } from './request-context.ts';
 import type { InstanceParams, RouteDeps, TypeParams } from './route-deps.ts';
@@ -44,10 +44,27 @@ export function registerResourceRoutes(app: FastifyInstance, deps: RouteDeps): v
     return sendWrite(request, reply, ctx, result);
   });
 
+  // A conditional read (If-None-Match / If-Modified-Since) of an unchanged version is 304, no body.
+  const sendReadUnlessNotModified = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    resource: StoredResource,
+  ) => {
+    const ifNoneMatch = headerValue(request, 'if-none-match');
+    const ifModifiedSince = headerValue(request, 'if-modified-since');
+    if (notModified(ifNoneMatch, ifModifiedSince, resource.versionId, resource.lastUpdated)) {
+      return reply
+        .code(304)
+        .headers({ etag: formatETag(resource.versionId), 'last-modified': httpDate(resource.lastUpdated) })
+        .send();
+    }
+    return sendRead(request, reply, resource);
+  };
+
   implemented.type.add('read');
   app.get<{ Params: InstanceParams }>('/fhir/R4/:type/:id', async (request, reply) => {
     const { type, id } = request.params;
-    return sendRead(request, reply, await service.read(db, contextOf(request), type, id));
+    return sendReadUnlessNotModified(request, reply, await service.read(db, contextOf(request), type, id));
   });
 
   implemented.type.add('vread');
@@ -55,7 +72,11 @@ export function registerResourceRoutes(app: FastifyInstance, deps: RouteDeps): v
     '/fhir/R4/:type/:id/_history/:vid',
     async (request, reply) => {
       const { type, id, vid } = request.params;
-      return sendRead(request, reply, await service.vread(db, contextOf(request), type, id, vid));
+      return sendReadUnlessNotModified(
+        request,
+        reply,
+        await service.vread(db, contextOf(request), type, id, vid),
+      );
     },
   );
 
@@ -96,7 +117,11 @@ export function registerResourceRoutes(app: FastifyInstance, deps: RouteDeps): v
   app.delete<{ Params: InstanceParams }>('/fhir/R4/:type/:id', async (request, reply) => {
     const ctx = contextOf(request);
     const { type, id } = request.params;
-    return sendDeleted(reply, await service.inTransaction((tx) => service.delete(tx, ctx, type, id)));
+    const options = writeOptions(headerValue(request, 'if-match'));
+    return sendDeleted(
+      reply,
+      await service.inTransaction((tx) => service.delete(tx, ctx, type, id, options)),
+    );
   });
 
   app.delete<{ Params: TypeParams }>('/fhir/R4/:type', async (request, reply) => {

@@ -7,10 +7,13 @@ import { Page } from './components/page.tsx';
 import { Failure, Loading } from './components/status.tsx';
 import { usePlatform } from './platform.ts';
 import { Link, matchRoute, navigate, usePlace } from './router.tsx';
+import { AlertInbox } from './screens/alert-inbox.tsx';
 import { PatientChart } from './screens/patient-chart.tsx';
 import { PatientList } from './screens/patient-list.tsx';
+import { PatientLive } from './screens/patient-live.tsx';
 import { PrivacyView } from './screens/privacy-view.tsx';
 import { SignIn, SignInCallback } from './screens/sign-in.tsx';
+import { WardWall } from './screens/ward-wall.tsx';
 
 const sections = [
   { href: '/patients', label: 'Patients' },
@@ -22,12 +25,16 @@ const sections = [
 export function App() {
   const { session } = usePlatform();
   const [snapshot, setSnapshot] = useState<SessionSnapshot>(session.snapshot);
-  useEffect(() => session.subscribe(setSnapshot), [session]);
+  useEffect(() => {
+    // The session may have moved on between the first render and this subscription.
+    setSnapshot(session.snapshot);
+    return session.subscribe(setSnapshot);
+  }, [session]);
   const place = usePlace();
   const here = `${place.path}${place.query.size ? `?${place.query}` : ''}`;
 
   let screen: ComponentChildren;
-  if (place.path === '/auth/callback') screen = <SignInCallback />;
+  if (place.path === '/signin/callback') screen = <SignInCallback />;
   else if (snapshot.status === 'starting') screen = <Loading what="the console" />;
   else if (snapshot.status === 'failed')
     screen = <Failure error={new Error(snapshot.message ?? 'The console could not start')} />;
@@ -89,13 +96,15 @@ export function App() {
 
 function route(path: string, query: URLSearchParams): ComponentChildren {
   if (path === '/' || path === '/signin') {
-    navigate(path === '/signin' ? (query.get('return') ?? '/patients') : '/patients', { replace: true });
-    return null;
+    return <Redirect to={path === '/signin' ? (query.get('return') ?? '/patients') : '/patients'} />;
   }
   if (path === '/patients') return <PatientList query={query.get('q') ?? ''} />;
-  const params = matchRoute('/patients/:id', path);
-  if (params) return <PatientChart id={params.id!} />;
-  // MONITORING-SCREENS
+  const chart = matchRoute('/patients/:id', path);
+  if (chart) return <PatientChart id={chart.id!} />;
+  const live = matchRoute('/patients/:id/live', path);
+  if (live) return <PatientLive id={live.id!} />;
+  if (path === '/ward') return <WardWall ward={query.get('ward') ?? ''} />;
+  if (path === '/alerts') return <AlertInbox ward={query.get('ward') ?? ''} />;
   if (path === '/privacy') return <PrivacyView patientId={query.get('patient') ?? ''} />;
   return (
     <Page title="Not found">
@@ -104,4 +113,9 @@ function route(path: string, query: URLSearchParams): ComponentChildren {
       </p>
     </Page>
   );
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
 }

@@ -16,10 +16,12 @@ const session = new Session({
 });
 const platform: Platform = { session, api: createApi(session), now: () => new Date() };
 
+const root = document.getElementById('root')!;
+root.replaceChildren(); // the boot message goes; render adds to what is there
 render(
   <PlatformContext.Provider value={platform}>
     <App />
   </PlatformContext.Provider>,
-  document.getElementById('root')!,
+  root,
 );
 void session.start();

@@ -15,7 +15,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 export const consolePaths = [
   '/',
   '/signin',
-  '/auth/callback',
+  '/signin/callback',
   '/patients',
   '/patients/*',
   '/ward',

@@ -110,7 +110,7 @@ describe('the built console at /', () => {
       '/alerts',
       '/privacy',
       '/signin',
-      '/auth/callback?code=x&state=y',
+      '/signin/callback?code=x&state=y',
     ]) {
       const response = await fetch(`${host.url}${path}`);
       expect(response.status, path).toBe(200);

@@ -2,7 +2,6 @@
 // search URLs, so any conformant server answers them.
 import type {
   AllergyIntolerance,
-  AuditEvent,
   Bundle,
   Condition,
   Encounter,
@@ -97,12 +96,3 @@ export const chartQueries = {
       'Observation',
     ),
 };
-
-/** Who touched this patient's record: AuditEvents whose entity is the patient, newest first. */
-export function patientAccess(api: Api, id: string, count = 100): Promise<Page<AuditEvent>> {
-  return search<AuditEvent>(
-    api,
-    searchUrl('AuditEvent', { entity: `Patient/${id}`, _sort: '-date', _count: String(count) }),
-    'AuditEvent',
-  );
-}

@@ -41,23 +41,34 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 export class SignInError extends Error {}
 
 /**
- * The provider's discovery document, or undefined when the platform runs no identity provider
- * (404): then the API is open and the console says so instead of pretending to sign in.
+ * Finds the sign-in service the way a SMART app does: the FHIR server's
+ * `/fhir/R4/.well-known/smart-configuration` names the issuer and its endpoints; the issuer's
+ * OpenID Connect discovery document (`<issuer>/.well-known/openid-configuration`) adds the rest
+ * (end-session). Undefined when the platform runs no sign-in service (404): the console says so
+ * instead of pretending to sign in.
  */
 export async function discover(fetcher: FetchLike, origin: string): Promise<ProviderMetadata | undefined> {
-  const response = await fetcher(`${origin}/.well-known/openid-configuration`, {
-    headers: { accept: 'application/json' },
-  });
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new SignInError(`The sign-in service answered ${response.status}`);
-  const metadata = (await response.json()) as Partial<ProviderMetadata>;
+  const smart = await fetchJson(fetcher, `${origin}/fhir/R4/.well-known/smart-configuration`);
+  if (smart === undefined) return undefined;
+  const issuer = typeof smart.issuer === 'string' ? smart.issuer : undefined;
+  const oidc = issuer
+    ? await fetchJson(fetcher, `${issuer}/.well-known/openid-configuration`).catch(() => undefined)
+    : undefined;
+  const metadata = { ...smart, ...oidc } as Partial<ProviderMetadata>;
   if (typeof metadata.authorization_endpoint !== 'string' || typeof metadata.token_endpoint !== 'string') {
     throw new SignInError('The sign-in service published an incomplete discovery document');
   }
   const methods = metadata.code_challenge_methods_supported;
   if (methods && !methods.includes('S256'))
     throw new SignInError('The sign-in service does not offer PKCE S256');
-  return metadata as ProviderMetadata;
+  return { ...metadata, issuer: issuer ?? origin } as ProviderMetadata;
+}
+
+async function fetchJson(fetcher: FetchLike, url: string): Promise<Record<string, unknown> | undefined> {
+  const response = await fetcher(url, { headers: { accept: 'application/json' } });
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new SignInError(`The sign-in service answered ${response.status}`);
+  return (await response.json()) as Record<string, unknown>;
 }
 
 /** Builds the authorization request; the caller stores `pending` and navigates to `url`. */

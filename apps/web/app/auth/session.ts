@@ -43,7 +43,7 @@ const refreshMarginMs = 30_000;
 
 export const consoleClient = (origin: string): ClientSettings => ({
   clientId: 'healthlane-console',
-  redirectUri: `${origin}/auth/callback`,
+  redirectUri: `${origin}/signin/callback`,
   scope: 'openid fhirUser offline_access user/*.cruds',
 });
 

@@ -1,22 +1,16 @@
 // Privacy-officer view: who accessed a patient's record, when, what they did and why, from the
-// audit trail (FHIR AuditEvent search: entity = the patient, newest first).
+// audit service's access report over the AuditEvent trail, newest first.
 import { useState } from 'preact/hooks';
-import { patientAccess, readPatient } from '../api/fhir.ts';
+import { type AccessLine, accessReport } from '../api/audit.ts';
+import { readPatient } from '../api/fhir.ts';
 import { Page } from '../components/page.tsx';
 import { Await } from '../components/status.tsx';
 import { useAsync } from '../components/use-async.ts';
-import { conceptText, formatDateTime, patientName } from '../fhir/format.ts';
-import type { AuditEvent } from '../fhir/types.ts';
+import { formatDateTime, patientName } from '../fhir/format.ts';
 import { usePlatform } from '../platform.ts';
 import { Link, navigate } from '../router.tsx';
 
 const actions: Record<string, string> = { C: 'Create', R: 'Read', U: 'Update', D: 'Delete', E: 'Execute' };
-const outcomes: Record<string, string> = {
-  '0': 'Success',
-  '4': 'Minor failure',
-  '8': 'Serious failure',
-  '12': 'Major failure',
-};
 
 export function PrivacyView({ patientId }: { patientId: string }) {
   const [text, setText] = useState(patientId);
@@ -53,7 +47,7 @@ export function PrivacyView({ patientId }: { patientId: string }) {
 function AccessReport({ id }: { id: string }) {
   const { api } = usePlatform();
   const [patient] = useAsync(() => readPatient(api, id), [id]);
-  const [events, retry] = useAsync(() => patientAccess(api, id), [id]);
+  const [report, retry] = useAsync(() => accessReport(api, id), [id]);
   return (
     <section class="card" aria-labelledby="access-title">
       <h2 id="access-title">
@@ -64,13 +58,14 @@ function AccessReport({ id }: { id: string }) {
           'this record'
         )}
       </h2>
-      <Await loaded={events} what="the audit trail" retry={retry}>
-        {(page) =>
-          page.resources.length === 0 ? (
+      <Await loaded={report} what="the audit trail" retry={retry}>
+        {(value) =>
+          value.accesses.length === 0 ? (
             <p class="empty">No access to this record is in the audit trail.</p>
           ) : (
             <div class="table-scroll">
               <table class="access">
+                <caption class="visually-hidden">Accesses to this record, newest first</caption>
                 <thead>
                   <tr>
                     <th scope="col">When</th>
@@ -78,18 +73,22 @@ function AccessReport({ id }: { id: string }) {
                     <th scope="col">Action</th>
                     <th scope="col">What</th>
                     <th scope="col">Purpose</th>
+                    <th scope="col">From</th>
                     <th scope="col">Outcome</th>
                   </tr>
                 </thead>
                 <tbody>
-                  {page.resources.map((event) => (
-                    <tr key={event.id}>
-                      <td>{formatDateTime(event.recorded)}</td>
-                      <td>{who(event)}</td>
-                      <td>{actions[event.action ?? ''] ?? event.action ?? '—'}</td>
-                      <td>{what(event)}</td>
-                      <td>{event.purposeOfEvent?.map(conceptText).join(', ') || '—'}</td>
-                      <td>{outcomes[event.outcome ?? ''] ?? event.outcome ?? '—'}</td>
+                  {value.accesses.map((line, index) => (
+                    <tr key={line.event ?? index}>
+                      <td>{formatDateTime(line.recorded)}</td>
+                      <td>{who(line)}</td>
+                      <td>{actions[line.action ?? ''] ?? line.action ?? '—'}</td>
+                      <td>{[line.interaction, ...line.resources].filter(Boolean).join(' · ') || '—'}</td>
+                      <td>{line.purposeOfUse.join(', ') || '—'}</td>
+                      <td>{[line.service, line.address].filter(Boolean).join(' · ') || '—'}</td>
+                      <td class={line.outcome === 'failure' ? 'outcome-failure' : undefined}>
+                        {line.outcome === 'failure' ? 'Refused or failed' : 'Success'}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -102,17 +101,7 @@ function AccessReport({ id }: { id: string }) {
   );
 }
 
-function who(event: AuditEvent): string {
-  const agent = event.agent?.find((candidate) => candidate.requestor) ?? event.agent?.[0];
-  if (!agent) return '—';
-  const name =
-    agent.who?.display ?? agent.name ?? agent.who?.identifier?.value ?? agent.who?.reference ?? 'unknown';
-  const role = agent.role?.map(conceptText).join(', ');
-  return role ? `${name} (${role})` : name;
-}
-
-function what(event: AuditEvent): string {
-  const entities = (event.entity ?? []).map((entity) => entity.what?.reference).filter(Boolean);
-  const subtype = event.subtype?.map((coding) => coding.display ?? coding.code).join(', ');
-  return [subtype, entities.join(', ')].filter(Boolean).join(' · ') || (event.type?.display ?? '—');
+function who(line: AccessLine): string {
+  const name = line.user?.name ?? line.user?.id ?? (line.client ? `client ${line.client}` : 'unknown');
+  return line.roles.length ? `${name} (${line.roles.join(', ')})` : name;
 }

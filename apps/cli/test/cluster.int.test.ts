@@ -53,6 +53,9 @@ describe('healthlane cluster', () => {
   let nats: TestNatsBus;
   let cli: CliProcess;
   let gatewayUrl: string;
+  /** A system token from the bootstrap client (authentication is on, as in production). */
+  let token = '';
+  const bootstrap = { id: `cluster-test-${Date.now()}`, secret: 'cluster-test-secret-0123456789' };
 
   beforeAll(async () => {
     [database, nats] = await Promise.all([createTestPostgresDatabase(), createTestNatsBus()]);
@@ -68,6 +71,11 @@ describe('healthlane cluster', () => {
       HEALTHLANE_CLUSTER_BASE_PORT: '0',
       HEALTHLANE_EXTRA_SERVICES: echoFixture,
       SHUTDOWN_TIMEOUT_MS: '10s',
+      HEALTHLANE_PUBLIC_URL: gatewayUrl,
+      HEALTHLANE_BOOTSTRAP_CLIENT_ID: bootstrap.id,
+      HEALTHLANE_BOOTSTRAP_CLIENT_SECRET: bootstrap.secret,
+      HEALTHLANE_ADMIN_USER: 'cluster-admin',
+      HEALTHLANE_ADMIN_PASSWORD: 'cluster-admin-password',
     });
     await until(
       'cluster ready',
@@ -76,6 +84,15 @@ describe('healthlane cluster', () => {
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${cli.output().stdout}\n${cli.output().stderr}`);
     });
+    const issued = await fetch(`${gatewayUrl}/auth/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${bootstrap.id}:${bootstrap.secret}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials&scope=system/*.rs',
+    });
+    token = ((await issued.json()) as { access_token: string }).access_token;
   }, 120_000);
 
   afterAll(async () => {
@@ -89,7 +106,7 @@ describe('healthlane cluster', () => {
 
   async function echo(): Promise<{ pid: number; requestId: string } | undefined> {
     const response = await fetch(`${gatewayUrl}/echo`, {
-      headers: { 'x-request-id': 'cluster-test' },
+      headers: { 'x-request-id': 'cluster-test', authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(5_000),
     }).catch(() => undefined);
     if (response?.status !== 200) return undefined;
@@ -102,6 +119,20 @@ describe('healthlane cluster', () => {
     const echoChild = clusterLines(cli).find((line) => line.msg === 'child started' && line.child === 'echo');
     expect(answer?.pid).toBe(echoChild?.childPid);
     expect(answer?.pid).not.toBe(cli.child.pid);
+  });
+
+  it('routes the SMART configuration under the FHIR base to identity, and verifies tokens on records', async () => {
+    const smart = await fetch(`${gatewayUrl}/fhir/R4/.well-known/smart-configuration`);
+    expect(smart.status).toBe(200);
+    expect(((await smart.json()) as { token_endpoint: string }).token_endpoint).toBe(
+      `${gatewayUrl}/auth/token`,
+    );
+    expect((await fetch(`${gatewayUrl}/fhir/R4/Patient?_count=1`)).status).toBe(401);
+    const search = await fetch(`${gatewayUrl}/fhir/R4/Patient?_count=1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(search.status).toBe(200);
+    expect((await fetch(`${gatewayUrl}/echo`)).status).toBe(401);
   });
 
   it('restarts a child killed with SIGKILL, after which requests succeed again', async () => {

@@ -8,6 +8,7 @@ import type { JWK } from 'jose';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { IdentityConfig } from './config.ts';
 import { allowedResourceScopes, staticScopes } from './domain/smart-scopes.ts';
+import { oidcMountPath } from './routes/oidc-mount.ts';
 import { findGrantContext } from './store/launch-contexts.ts';
 import { sqlAdapterFactory } from './store/oidc-adapter.ts';
 import { findUser } from './store/users.ts';
@@ -166,6 +167,21 @@ export function createProvider({ db, config, keys, now }: ProviderOptions): Prov
   };
   const provider = new Provider(issuer, configuration);
   provider.proxy = true;
+
+  // SMART apps ask for offline_access without prompt=consent, which OpenID Connect would make the
+  // provider drop. Consent here is the platform's (granted in the interaction), so the prompt is added.
+  provider.use(async (ctx, next) => {
+    if (ctx.method === 'GET' && ctx.path === '/auth') {
+      const query = new URLSearchParams(ctx.querystring);
+      if ((query.get('scope') ?? '').split(' ').includes('offline_access') && !query.has('prompt')) {
+        query.set('prompt', 'consent');
+        ctx.querystring = query.toString();
+        // The mount path is read off originalUrl, which must still end with the (new) url.
+        (ctx.req as { originalUrl?: string }).originalUrl = `${oidcMountPath}${ctx.url}`;
+      }
+    }
+    await next();
+  });
 
   // SMART: the token response carries the launch context the grant was given.
   provider.use(async (ctx, next) => {

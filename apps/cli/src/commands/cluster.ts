@@ -56,10 +56,12 @@ Exit codes: 0 stopped cleanly, 1 failed to start, 2 invalid usage or configurati
       gatewayPort: config.host.PORT,
       basePort: config.cluster.HEALTHLANE_CLUSTER_BASE_PORT,
     });
+    // One public URL for every process (token issuer and audience), the gateway's by default.
+    const publicUrl = env.HEALTHLANE_PUBLIC_URL || `http://localhost:${plan.gateway.port}`;
     return runCluster({
       plan,
       self: selfInvocation(),
-      env,
+      env: { ...env, HEALTHLANE_PUBLIC_URL: publicUrl },
       logger: createLogger({ level: config.host.LOG_LEVEL, service: 'cluster' }),
       readyTimeoutMs: config.cluster.HEALTHLANE_CLUSTER_READY_TIMEOUT_MS,
       // Children get SHUTDOWN_TIMEOUT_MS to drain; a little more before SIGKILL.

@@ -13,6 +13,7 @@ import { checkLogin, loginMessage } from '../login.ts';
 import { registeredScope } from '../provider.ts';
 import { findLaunchContext, type LaunchContext, saveGrantContext } from '../store/launch-contexts.ts';
 import { renderLoginPage } from './login-page.ts';
+import { asMounted } from './oidc-mount.ts';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -36,7 +37,7 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
 
   async function details(request: FastifyRequest, reply: FastifyReply) {
     try {
-      return await provider.interactionDetails(request.raw, reply.raw);
+      return await asMounted(request.raw, () => provider.interactionDetails(request.raw, reply.raw));
     } catch {
       throw Problem.invalid('The sign-in session expired or is not valid; start again from the app');
     }
@@ -73,9 +74,9 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
       ...(amr === undefined ? {} : { login: { accountId, amr } }),
       consent: { grantId },
     };
-    const redirectTo = await provider.interactionResult(request.raw, reply.raw, result, {
-      mergeWithLastSubmission: false,
-    });
+    const redirectTo = await asMounted(request.raw, () =>
+      provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false }),
+    );
     return reply.redirect(redirectTo, 303);
   }
 

@@ -37,3 +37,22 @@ export async function mountOidcProvider(
     scope.all(`${oidcMountPath}/*`, handler);
   });
 }
+
+/**
+ * Runs `work` with the raw request looking as it does inside the mounted provider (url without the
+ * mount path, originalUrl with it), so URLs the provider builds for it (the resume URL after an
+ * interaction) carry the mount path. The request is restored afterwards.
+ */
+export async function asMounted<T>(raw: IncomingMessage, work: () => Promise<T>): Promise<T> {
+  const withOriginal = raw as IncomingMessage & { originalUrl?: string };
+  const url = raw.url ?? '';
+  const original = withOriginal.originalUrl;
+  withOriginal.originalUrl = url;
+  raw.url = url.startsWith(oidcMountPath) ? url.slice(oidcMountPath.length) || '/' : url;
+  try {
+    return await work();
+  } finally {
+    raw.url = url;
+    withOriginal.originalUrl = original;
+  }
+}

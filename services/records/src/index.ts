@@ -6,6 +6,7 @@ import { authenticateRequest, createPlatformVerifier } from '@healthlane/access'
 import { createOutbox } from '@healthlane/bus';
 import type { ServiceDefinition } from '@healthlane/kit';
 import { Counter, Gauge } from 'prom-client';
+import { createRecordsAudit } from './audit/records-audit.ts';
 import { type RecordsConfig, recordsConfigSchema } from './config.ts';
 import { loadDemoData } from './demo/load-demo.ts';
 import {
@@ -78,6 +79,9 @@ export function createRecordsService(options: RecordsServiceOptions = {}): Servi
         logger: logger.child({ component: 'outbox' }),
       });
       await outbox.migrate();
+      // Every interaction's AuditEvent (src/audit/): writes with their data, the rest group-committed.
+      const audit = createRecordsAudit({ db, bus, clock, logger, metrics });
+      await audit.migrate();
       // Rebuilds the search index when its extraction rules changed (or it predates search).
       const reindexed = await reindexIfNeeded(db);
       if (reindexed > 0) logger.info({ resources: reindexed }, 'search index rebuilt');
@@ -105,7 +109,7 @@ export function createRecordsService(options: RecordsServiceOptions = {}): Servi
       const authorizeOptions: AuthorizeOptions = { enabled: config.access.auth, clock };
       const unguarded = createRecordsResourceService({
         db,
-        outbox,
+        outbox: audit.auditingOutbox(outbox),
         clock,
         newId,
         authorize: options.authorize ?? createAuthorize(authorizeOptions),
@@ -126,6 +130,7 @@ export function createRecordsService(options: RecordsServiceOptions = {}): Servi
       let demoLoad: Promise<void> | undefined;
       return {
         async routes(app) {
+          audit.register(app);
           if (access !== undefined) {
             const verifier = access.verifier;
             app.addHook('onRequest', async (request) => {
@@ -138,6 +143,7 @@ export function createRecordsService(options: RecordsServiceOptions = {}): Servi
         async start() {
           await access?.start();
           outbox.start();
+          audit.start();
           if (config.demo) {
             demoLoad = loadDemoIfEmpty().catch((error: unknown) =>
               logger.warn({ err: error }, 'demo data not loaded (the store is usable without it)'),
@@ -148,6 +154,7 @@ export function createRecordsService(options: RecordsServiceOptions = {}): Servi
           // The loader cannot be interrupted between bundles; let it finish before the database closes.
           await demoLoad;
           await outbox.stop();
+          await audit.stop();
           await access?.stop();
         },
       };

@@ -110,10 +110,8 @@ export function registerAuditEventRoutes(app: FastifyInstance, deps: AuditRouteD
       'AuditEvents are recorded by the platform only; the audit trail is append-only',
     );
   };
-  for (const path of [auditEventPath, `${auditEventPath}/:id`]) {
-    app.post(path, refuse);
-    app.put(path, refuse);
-    app.patch(path, refuse);
-    app.delete(path, refuse);
+  for (const url of [auditEventPath, `${auditEventPath}/:id`]) {
+    // Refused before the body is read: whatever was sent, the answer is the same.
+    app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url, onRequest: refuse, handler: refuse });
   }
 }

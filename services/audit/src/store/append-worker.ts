@@ -31,6 +31,7 @@ export function createAppendWorker(options: AppendWorkerOptions): AppendWorker {
       const timer = setTimeout(done, options.pollIntervalMs);
       function done() {
         clearTimeout(timer);
+        signal.removeEventListener('abort', done);
         wake = undefined;
         resolve();
       }

@@ -8,6 +8,7 @@ import { clusterCommand } from './commands/cluster.ts';
 import { importCommand } from './commands/import.ts';
 import { serveCommand } from './commands/serve.ts';
 import { servicesCommand } from './commands/services.ts';
+import { simulateCommand } from './commands/simulate.ts';
 import { startCommand } from './commands/start.ts';
 import { exitCode, UsageError } from './usage-error.ts';
 
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   servicesCommand,
   importCommand,
   auditCommand,
+  simulateCommand,
 ];
 
 export const mainHelp = `Usage: healthlane <command> [options]

@@ -257,7 +257,8 @@ export function createMonitoringService(
           await mqttIngest?.stop();
           await Promise.all(subscriptions.map((s) => s.close()));
           await writer.flush();
-          await charting.pass(true).catch(() => 0);
+          // No final charting pass: the HTTP app (and with it the in-process peers) is closed by now;
+          // uncharted readings are in the raw series, and charting is a summary, not the record of samples.
           await alerts.settled();
           await outbox.stop();
         },

@@ -87,7 +87,9 @@ export function createMqttIngest(options: MqttIngestOptions): MqttIngest {
         (error: unknown) => callback(error as Error),
       );
     };
-    client.on('error', (error) => options.logger.warn({ err: error }, 'MQTT connection error'));
+    client.on('error', (error) => {
+      if (!stopping) options.logger.warn({ err: error }, 'MQTT connection error');
+    });
     return new Promise((resolve, reject) => {
       client.once('connect', () => {
         // Subscribing again on a present session is harmless and keeps the filter current.

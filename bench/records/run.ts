@@ -116,7 +116,15 @@ try {
         join(root, 'apps/cli/src/main.ts'),
         'start',
       ],
-      env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', HEALTHLANE_DEMO: '0', ...backend.env },
+      env: {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        HEALTHLANE_DEMO: '0',
+        // Unauthenticated figures (issue 3); the identity issue re-measures with tokens and audit.
+        HEALTHLANE_AUTH: 'off',
+        ...backend.env,
+      },
       readyUrl: `${origin}/readyz`,
       url: origin,
       timeoutMs: 120_000,

@@ -23,6 +23,7 @@ export {
   createOutbox,
   type EnqueueOptions,
   type Outbox,
+  type OutboxEvent,
   type OutboxOptions,
   type OutboxStats,
 } from './outbox.ts';

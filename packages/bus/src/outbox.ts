@@ -34,6 +34,12 @@ export interface EnqueueOptions {
   headers?: MessageHeaders;
 }
 
+/** One event for `enqueueMany`. */
+export interface OutboxEvent extends EnqueueOptions {
+  subject: string;
+  data: unknown;
+}
+
 export interface OutboxStats {
   pending: number;
   oldestPendingAgeSeconds: number;
@@ -44,6 +50,11 @@ export interface Outbox {
   migrate(): Promise<void>;
   /** Records an event in the caller's transaction; resolves with its id. Call `kick()` after commit. */
   enqueue(tx: Transaction, subject: string, data: unknown, options?: EnqueueOptions): Promise<string>;
+  /**
+   * Records several events in the caller's transaction with one statement (a group commit's worth,
+   * a Bundle's worth), in this order; resolves with their ids.
+   */
+  enqueueMany(tx: Transaction, events: readonly OutboxEvent[]): Promise<string[]>;
   /** Starts the relay loop. */
   start(): void;
   /** Stops the relay after its current pass. */
@@ -108,6 +119,25 @@ export function createOutbox(options: OutboxOptions): Outbox {
         [id, subject, payload, JSON.stringify(headersWithTraceContext(enqueueOptions.headers))],
       );
       return id;
+    },
+
+    async enqueueMany(tx, events) {
+      if (events.length === 0) return [];
+      for (const event of events) assertSubject(event.subject);
+      const ids = events.map((event) => event.id ?? newId());
+      // Serialised here, inside the caller's transaction, so a value JSON cannot hold fails the write.
+      const payloads = events.map((event) => JSON.stringify(event.data) ?? 'null');
+      const headers = events.map((event) => JSON.stringify(headersWithTraceContext(event.headers)));
+      await tx.query(
+        `INSERT INTO ${schema}.outbox (id, subject, data, headers)
+         SELECT e.id, e.subject, e.data, e.headers::jsonb
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
+                AS e(id, subject, data, headers, n)
+          ORDER BY e.n
+         ON CONFLICT (id) DO NOTHING`,
+        [ids, events.map((event) => event.subject), payloads, headers],
+      );
+      return ids;
     },
 
     start() {

@@ -159,6 +159,45 @@ export function outboxContract(pair: string, setup: () => Promise<OutboxContract
       await sub.close();
     });
 
+    it('enqueues many events with one statement, in order, committed or rolled back with the data', async () => {
+      const { schema, outbox, root } = await service();
+      const sink = collector();
+      const sub = await target.bus.subscribe({
+        subject: `${root}.>`,
+        group: 'g',
+        handler: sink.handler,
+        ...fast,
+      });
+      await expect(
+        target.db.transaction(async (tx) => {
+          await outbox.enqueueMany(tx, [{ subject: `${root}.lost`, data: 'lost' }]);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      const ids = await target.db.transaction(async (tx) => {
+        await tx.query(`INSERT INTO ${schema}.notes (id) VALUES ('many')`);
+        return outbox.enqueueMany(tx, [
+          { subject: `${root}.a`, data: { n: 1 }, headers: { 'x-kind': 'first' } },
+          { subject: `${root}.b`, data: [2, 'two'], id: `${root}-fixed` },
+          { subject: `${root}.c`, data: null },
+        ]);
+      });
+      expect(ids[1]).toBe(`${root}-fixed`);
+      expect(await target.db.transaction((tx) => outbox.enqueueMany(tx, []))).toEqual([]);
+      await expect(
+        target.db.transaction((tx) => outbox.enqueueMany(tx, [{ subject: `${root}.*`, data: 1 }])),
+      ).rejects.toThrow(/invalid subject/);
+      outbox.start();
+      await waitFor(() => sink.received.length === 3);
+      expect(sink.received.map((m) => [m.id, m.data])).toEqual([
+        [ids[0], { n: 1 }],
+        [ids[1], [2, 'two']],
+        [ids[2], null],
+      ]);
+      expect(sink.received[0]?.headers['x-kind']).toBe('first');
+      await sub.close();
+    });
+
     it('reports pending events and the age of the oldest', async () => {
       const { outbox, root } = await service();
       expect(await outbox.stats()).toEqual({ pending: 0, oldestPendingAgeSeconds: 0 });

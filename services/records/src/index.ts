@@ -114,6 +114,7 @@ export function createRecordsService(options: RecordsServiceOptions = {}): Servi
         newId,
         authorize: options.authorize ?? createAuthorize(authorizeOptions),
         maxJsonDepth: config.maxJsonDepth,
+        searchLimits: config.search,
         onWrite: (interaction, outcome) => writes.inc({ interaction, outcome }),
       });
       const service =

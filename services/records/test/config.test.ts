@@ -9,6 +9,7 @@ describe('recordsConfigSchema', () => {
       historyDefaultCount: 50,
       historyMaxCount: 1000,
       maxJsonDepth: 64,
+      search: { defaultCount: 20, maxCount: 1000, totalBound: 10_000 },
       access: {
         auth: true,
         publicUrl: 'http://localhost:8080',

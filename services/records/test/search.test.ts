@@ -18,4 +18,4 @@ afterAll(async () => {
   await database?.drop();
 });
 
-searchSuite(() => ({ records }));
+searchSuite(() => ({ records, db: database.db }));

@@ -1,5 +1,5 @@
 // Normalizations shared by index writing and search: strings compared case- and accent-insensitively,
-// and the precision range of a decimal (`100` covers [99.5, 100.5), `100.0` covers [99.95, 100.05)).
+// and the precision range of a decimal (`100` covers [99.5, 100.5), `100.0` [99.95, 100.05), `1e2` [95, 105)).
 
 /** Lower case without diacritics: 'Müller' → 'muller'. */
 export function normalizeString(text: string): string {
@@ -27,15 +27,16 @@ function scaled(digits: bigint, scale: number): string {
 export function decimalRange(text: string): DecimalRange | undefined {
   const match = decimalPattern.exec(text.trim());
   if (!match) return undefined;
-  const [, sign, whole, fraction = '', exponent = '0'] = match;
-  const scale = fraction.length - Number(exponent);
+  const [, sign, whole, fraction = '', exponent] = match;
+  const scale = fraction.length - Number(exponent ?? '0');
   if (Math.abs(scale) > 1000) return undefined;
   const digits = BigInt(`${sign}${whole}${fraction}`);
-  // Half a unit in the last place: scale one more digit and add/subtract 5.
-  const wide = digits * 10n;
+  // Half a unit in the last place (one digit finer with an exponent: R4 reads 1e2 as [95, 105)).
+  const precision = scale + (exponent === undefined ? 1 : 2);
+  const wide = digits * 10n ** BigInt(precision - scale);
   return {
     value: scaled(digits, scale),
-    low: scaled(wide - 5n, scale + 1),
-    high: scaled(wide + 5n, scale + 1),
+    low: scaled(wide - 5n, precision),
+    high: scaled(wide + 5n, precision),
   };
 }

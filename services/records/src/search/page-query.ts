@@ -43,7 +43,8 @@ export interface PageQuery {
   extra?: string;
 }
 
-export async function readPage(db: SqlExecutor, ctx: SqlContext, query: PageQuery): Promise<PageRow[]> {
+/** The page statement (its parameters are in ctx.params); also what the query-plan tests EXPLAIN. */
+export function pageStatement(ctx: SqlContext, query: PageQuery): { sql: string; keyNames: string[] } {
   const sortColumns = query.sort.map((key) => sortColumn(ctx, key));
   const where = [matchCondition(ctx, query.criteria)];
   if (query.extra !== undefined) where.push(query.extra);
@@ -69,12 +70,16 @@ export async function readPage(db: SqlExecutor, ctx: SqlContext, query: PageQuer
     query.cursor === undefined ? 'TRUE' : afterCondition(ctx, columns, query.cursor.values, reversed);
   const outer = ['resource_type', 'id', 'json', ...keyNames.map((name) => `${name}::text AS ${name}_text`)];
   const sql = `SELECT ${outer.join(', ')} FROM (${inner}) page WHERE ${after} ORDER BY ${orderBy(columns, reversed)} LIMIT ${query.count + 1}`;
+  return { sql, keyNames };
+}
+
+export async function readPage(db: SqlExecutor, ctx: SqlContext, query: PageQuery): Promise<PageRow[]> {
+  const { sql, keyNames } = pageStatement(ctx, query);
   const { rows } = await db.query<Record<string, unknown>>(sql, ctx.params);
-  const page = rows.map((row) => ({
+  return rows.map((row) => ({
     resource_type: row.resource_type as string,
     id: row.id as string,
     json: row.json as string,
     keys: keyNames.map((name) => (row[`${name}_text`] as string | null) ?? null),
   }));
-  return page;
 }

@@ -1,6 +1,7 @@
 // Search behaviour written once and run on PGlite (search.test.ts) and PostgreSQL
 // (search.int.test.ts): every parameter type with its modifiers and prefixes, chains, _has,
 // includes, sorting, paging, totals, compartments and lenient handling.
+import type { Database } from '@healthlane/store';
 import { describe, expect, it } from 'vitest';
 import { body, type RecordsApp } from './records-app.ts';
 
@@ -11,7 +12,7 @@ interface Bundle {
   entry?: { fullUrl: string; resource: Record<string, unknown>; search: { mode: string } }[];
 }
 
-export function searchSuite(context: () => { records: RecordsApp }): void {
+export function searchSuite(context: () => { records: RecordsApp; db: Database }): void {
   const get = async (url: string, headers: Record<string, string> = {}) =>
     context().records.app.inject({ method: 'GET', url, headers });
   const search = async (url: string, headers: Record<string, string> = {}) => {
@@ -98,7 +99,7 @@ export function searchSuite(context: () => { records: RecordsApp }): void {
       expect(await ids('/fhir/R4/RiskAssessment?probability=lt0.2')).toEqual([]);
       expect(await ids('/fhir/R4/Observation?value-quantity=120')).toEqual(['obs-1']);
       expect(await ids('/fhir/R4/Observation?value-quantity=135')).toEqual([]);
-      expect(await ids('/fhir/R4/Observation?value-quantity=1.4e2')).toEqual(['obs-2']); // [135, 145)
+      expect(await ids('/fhir/R4/Observation?value-quantity=1.355e2')).toEqual(['obs-2']); // [135.495, 135.505)
       expect(await ids('/fhir/R4/Observation?value-quantity=gt100|http://unitsofmeasure.org|mm[Hg]')).toEqual(
         ['obs-1', 'obs-2'],
       );
@@ -304,6 +305,68 @@ export function searchSuite(context: () => { records: RecordsApp }): void {
         expect(response.body).not.toContain('notadate');
       }
       expect((await get('/fhir/R4/NotAType?x=1')).statusCode).toBe(404);
+    });
+  });
+
+  describe('indexing', () => {
+    const indexRows = async (id: string) => {
+      const { rows } = await context().db.query<{ count: number }>(
+        `SELECT (SELECT count(*) FROM records.string_index WHERE resource_id = $1)
+              + (SELECT count(*) FROM records.token_index WHERE resource_id = $1)
+              + (SELECT count(*) FROM records.date_index WHERE resource_id = $1)
+              + (SELECT count(*) FROM records.reference_index WHERE resource_id = $1) AS count`,
+        [id],
+      );
+      return Number(rows[0]!.count);
+    };
+
+    it('writes index rows in the same transaction: a failed transaction leaves none', async () => {
+      const bundle = {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          {
+            resource: {
+              resourceType: 'Patient',
+              id: 'tx-fail',
+              name: [{ family: 'Atomicity' }],
+              birthDate: '1990',
+            },
+            request: { method: 'PUT', url: 'Patient/tx-fail' },
+          },
+          {
+            resource: { resourceType: 'Patient', gender: 'robot' },
+            request: { method: 'POST', url: 'Patient' },
+          },
+        ],
+      };
+      const response = await context().records.app.inject({
+        method: 'POST',
+        url: '/fhir/R4',
+        headers: { 'content-type': 'application/fhir+json' },
+        payload: JSON.stringify(bundle),
+      });
+      expect(response.statusCode).toBe(400);
+      expect(await indexRows('tx-fail')).toBe(0);
+      expect(await ids('/fhir/R4/Patient?family=atomicity')).toEqual([]);
+    });
+
+    it('replaces index rows on update and removes them on delete', async () => {
+      const put = (resource: Record<string, unknown>) =>
+        context().records.app.inject({
+          method: 'PUT',
+          url: '/fhir/R4/Patient/idx-1',
+          headers: { 'content-type': 'application/fhir+json' },
+          payload: JSON.stringify({ resourceType: 'Patient', id: 'idx-1', ...resource }),
+        });
+      await put({ name: [{ family: 'Before' }] });
+      expect(await ids('/fhir/R4/Patient?family=before')).toEqual(['idx-1']);
+      await put({ name: [{ family: 'After' }], birthDate: '2001' });
+      expect(await ids('/fhir/R4/Patient?family=before')).toEqual([]);
+      expect(await ids('/fhir/R4/Patient?family=after&birthdate=2001')).toEqual(['idx-1']);
+      await context().records.app.inject({ method: 'DELETE', url: '/fhir/R4/Patient/idx-1' });
+      expect(await ids('/fhir/R4/Patient?family=after')).toEqual([]);
+      expect(await indexRows('idx-1')).toBe(0);
     });
   });
 }

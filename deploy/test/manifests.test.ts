@@ -69,7 +69,9 @@ describe.each(kustomizations)('kubectl kustomize deploy/k8s/%s', (kustomization)
   });
 });
 
-describe('strict schema pass (unknown fields refused)', () => {
+// The TypeScript compiler takes seconds per pass, many more on a loaded machine: a generous
+// runner timeout (no assertion on time).
+describe('strict schema pass (unknown fields refused)', { timeout: 180_000 }, () => {
   it('accepts every built-in object of the base and the overlays', () => {
     const all = kustomizations.flatMap((kustomization) =>
       rendered.get(kustomization)!.map((object) => ({ kustomization, object })),

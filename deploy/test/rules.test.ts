@@ -458,6 +458,20 @@ const breakers: Record<string, Breaker[]> = {
       },
     },
   ],
+  'postgres-connection-budget': [
+    {
+      why: 'records scales to 40',
+      breaks: (o) => {
+        get(o, 'HorizontalPodAutoscaler', 'records').spec.maxReplicas = 40;
+      },
+    },
+    {
+      why: 'max_connections 100',
+      breaks: (o) => {
+        get(o, 'Cluster', 'healthlane-db').spec.postgresql.parameters.max_connections = '100';
+      },
+    },
+  ],
   'ingress-tls-cert-manager': [
     {
       why: 'no TLS',

@@ -1,6 +1,13 @@
 // The platform's dependencies and its way in: NATS JetStream durable by configuration,
 // PostgreSQL replicated synchronously, TLS on the Ingress from cert-manager.
-import { find, type Manifest, podTemplate, ref } from '../support/manifest.ts';
+import {
+  environment,
+  find,
+  type Manifest,
+  podTemplate,
+  ref,
+  serviceDeployments,
+} from '../support/manifest.ts';
 import type { Rule } from './rule.ts';
 
 /** The NATS server config the StatefulSet mounts, and where its volumes are. */
@@ -80,6 +87,34 @@ export const dependencyRules: Rule[] = [
             problems.push(`${ref(cluster)}: bootstrap secret ${secret} is not made by an ExternalSecret`);
           }
           return problems;
+        }),
+  },
+  {
+    id: 'postgres-connection-budget',
+    requirement:
+      'PostgreSQL max_connections covers every service pod at its HPA maximum × DATABASE_POOL_SIZE, plus 10 reserved',
+    mirrors: 'capacity: a scale-out must not exhaust the database connections',
+    check: ({ objects }) =>
+      objects
+        .filter((object) => object.kind === 'Cluster')
+        .flatMap((cluster) => {
+          const max = Number(cluster.spec.postgresql?.parameters?.max_connections ?? 100);
+          let needed = 10;
+          for (const deployment of serviceDeployments(objects)) {
+            const hpa = objects.find(
+              (object) =>
+                object.kind === 'HorizontalPodAutoscaler' &&
+                object.spec.scaleTargetRef?.name === deployment.metadata.name,
+            );
+            const pool = Number(
+              environment(objects, podTemplate(deployment).spec.containers[0]).get('DATABASE_POOL_SIZE') ??
+                10,
+            );
+            needed += (hpa?.spec.maxReplicas ?? deployment.spec.replicas ?? 1) * pool;
+          }
+          return needed <= max
+            ? []
+            : [`${ref(cluster)}: max_connections ${max} < ${needed} the services may open`];
         }),
   },
   {

@@ -121,6 +121,21 @@ describe('quantity', () => {
   });
 });
 
+describe(':missing', () => {
+  it('a composite has a value where one root has every component', () => {
+    expect(verdict(observation, 'code-value-quantity', 'false', 'missing')).toBe('yes');
+    expect(verdict(observation, 'code-value-concept', 'true', 'missing')).toBe('yes');
+  });
+  it('a reference to a contained resource is left open; a free-text date too', () => {
+    const contained: Resource = { resourceType: 'Observation', id: 'o2', subject: { reference: '#p' } };
+    const text: Resource = { resourceType: 'Immunization', id: 'i1', occurrenceString: 'January 2012' };
+    const local = new SearchOracle([contained, text], base, 0);
+    expect(local.verdict(contained, { code: 'subject', modifier: 'missing', values: ['true'] })).toBe('may');
+    expect(local.verdict(contained, { code: 'subject', modifier: '', values: ['p'] })).toBe('no');
+    expect(local.verdict(text, { code: 'date', modifier: 'missing', values: ['false'] })).toBe('may');
+  });
+});
+
 describe('reference, chain, _has', () => {
   it('Type/id, id, own absolute URL, :Type; another server is another resource', () => {
     expect(verdict(observation, 'subject', 'Patient/p1')).toBe('yes');

@@ -29,7 +29,7 @@ function random(seed: number): () => number {
 }
 
 /** Values with characters that are escapes in search syntax, or blank, are not used as queries. */
-const PLAIN = /^[^\\,$|]*\S[^\\,$|]*$/;
+const PLAIN = /^(?=.*\S)[^\\,$|]+$/;
 
 function pick<T>(items: T[], count: number, next: () => number): T[] {
   const unique = [...new Map(items.map((item) => [JSON.stringify(item), item])).values()];
@@ -41,6 +41,8 @@ function pick<T>(items: T[], count: number, next: () => number): T[] {
 }
 
 const ABSENT = 'zzq-absent-xj';
+/** Numbers written plainly (1e-22 is a valid value but not a search value the oracle writes). */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 type Make = (variant: string, criteria: Criterion[]) => OracleQuery;
 
@@ -145,7 +147,7 @@ function quantityQueries(values: TypedValue[], count: number, next: () => number
   const quantities = values
     .filter((v) => v.type !== 'Range' && v.type !== 'SampledData')
     .map((v) => v.value as { value?: number; system?: string; code?: string; unit?: string })
-    .filter((q) => typeof q.value === 'number');
+    .filter((q) => typeof q.value === 'number' && DECIMAL.test(String(q.value)));
   const out: OracleQuery[] = [];
   for (const quantity of pick(quantities, count, next)) {
     const number = String(quantity.value);
@@ -270,7 +272,7 @@ function componentValue(type: string, value: TypedValue): string | undefined {
   }
   if (type === 'quantity') {
     const q = value.value as { value?: number; system?: string; code?: string };
-    if (typeof q.value !== 'number') return undefined;
+    if (typeof q.value !== 'number' || !DECIMAL.test(String(q.value))) return undefined;
     return q.system && q.code && PLAIN.test(q.system) && PLAIN.test(q.code)
       ? `${q.value}|${q.system}|${q.code}`
       : String(q.value);

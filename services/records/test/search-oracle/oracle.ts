@@ -2,13 +2,13 @@
 // (where R4 leaves a choice), computed by evaluating each SearchParameter's FHIRPath expression and
 // applying the matching rules of the specification, slowly and plainly.
 import { definitions, type SearchParameter } from '@healthlane/fhir';
-import { matchDate } from './date-match.ts';
+import { dateRanges, matchDate } from './date-match.ts';
 import { compositeRootsOf, type TypedValue, valuesOf } from './extract.ts';
 import { matchQuantity } from './quantity-match.ts';
 import type { Criterion, OracleQuery } from './query.ts';
 import { matchReference, matchUri, parseLocalReference, referencePresence } from './reference-match.ts';
 import { matchString, type StringModifier } from './string-match.ts';
-import { matchToken, type TokenModifier } from './token-match.ts';
+import { matchToken, type TokenModifier, tokenEntries } from './token-match.ts';
 import { allOf, anyOf, not, type Verdict } from './verdict.ts';
 
 export type Resource = { resourceType: string; id: string; [key: string]: unknown };
@@ -39,6 +39,19 @@ function parameterByUrl(type: string, url: string): SearchParameter {
     .find((sp) => sp.url === url);
   if (!found) throw new Error(`${type}: no search parameter ${url}`);
   return found;
+}
+
+function valuePresence(type: string, values: TypedValue[]): Verdict {
+  if (values.length === 0) return 'no';
+  if (type === 'reference') return referencePresence(values);
+  if (type === 'date')
+    return values.some((v) => v.type !== 'string' || dateRanges(v).length > 0) ? 'yes' : 'may';
+  if (type === 'token') {
+    return values.flatMap(tokenEntries).some((e) => e.code !== undefined || e.system !== undefined)
+      ? 'yes'
+      : 'may';
+  }
+  return 'yes';
 }
 
 export class SearchOracle {
@@ -115,12 +128,22 @@ export class SearchOracle {
     );
   }
 
+  /**
+   * Whether the resource has a value for :missing. A composite has one where some root has a value
+   * for every component. Left open ('may'): a date that is free text (Immunization.occurrence may be
+   * a string), a token with only text (nothing to match but :text), a reference to a contained
+   * resource or with only an identifier.
+   */
   private presence(parameter: SearchParameter, resource: Resource): Verdict {
-    if (parameter.type === 'composite')
-      return compositeRootsOf(parameter, resource).length > 0 ? 'yes' : 'no';
-    const values = this.values(parameter, resource);
-    if (parameter.type === 'reference') return referencePresence(values);
-    return values.length > 0 ? 'yes' : 'no';
+    if (parameter.type === 'composite') {
+      const types = this.compositeComponentTypes(parameter, resource.resourceType);
+      return anyOf(
+        compositeRootsOf(parameter, resource).map((root) =>
+          allOf(types.map((type, index) => valuePresence(type, root[index] ?? []))),
+        ),
+      );
+    }
+    return valuePresence(parameter.type, this.values(parameter, resource));
   }
 
   private valueVerdict(

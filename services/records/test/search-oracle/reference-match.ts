@@ -36,6 +36,7 @@ export interface ReferenceQuery {
 
 function oneReference(
   text: string,
+  canonical: boolean,
   query: ReferenceQuery,
   base: string,
   targets: readonly string[],
@@ -43,7 +44,9 @@ function oneReference(
   if (text.startsWith('#')) return 'no'; // contained: not searchable by reference
   const target = parseLocalReference(text, base);
   const wanted = query.value;
-  const versionAnswer = (hit: boolean): Verdict => (hit ? (target?.versioned ? 'may' : 'yes') : 'no');
+  // A canonical is a URL, not a literal reference: a relative one matching "Type/id" is open.
+  const open = target?.versioned || canonical;
+  const versionAnswer = (hit: boolean): Verdict => (hit ? (open ? 'may' : 'yes') : 'no');
   if (query.modifier !== '') {
     return versionAnswer(target !== undefined && target.type === query.modifier && target.id === wanted);
   }
@@ -78,14 +81,24 @@ export function matchReference(
         });
         return matchToken(identifiers, [query.value], '');
       }
-      return anyOf(values.flatMap(referenceStrings).map((text) => oneReference(text, query, base, targets)));
+      return anyOf(
+        values.flatMap((value) =>
+          referenceStrings(value).map((text) =>
+            oneReference(text, typeof value.value === 'string', query, base, targets),
+          ),
+        ),
+      );
     }),
   );
 }
 
-/** Whether a reference value counts as "having a value" for :missing (identifier-only: open). */
+/**
+ * Whether a reference value counts as "having a value" for :missing: a literal reference does; one
+ * to a contained resource ("#x") or with only an identifier or display is left open.
+ */
 export function referencePresence(values: TypedValue[]): Verdict {
-  if (values.some((value) => referenceStrings(value).length > 0)) return 'yes';
+  const texts = values.flatMap(referenceStrings);
+  if (texts.some((text) => !text.startsWith('#'))) return 'yes';
   return values.length > 0 ? 'may' : 'no';
 }
 

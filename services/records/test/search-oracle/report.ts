@@ -22,6 +22,8 @@ export interface OracleReport {
   /** Parameters of the checked types without a FHIRPath expression, which the oracle cannot judge. */
   notCheckable: Record<string, string[]>;
   failures: Array<{
+    type: string;
+    param: string;
     query: string;
     variant: string;
     missing: number;
@@ -51,7 +53,7 @@ function finish(tally: Tally): void {
 export function buildReport(
   results: Array<{ query: OracleQuery; outcome: Outcome }>,
   notCheckable: Record<string, string[]>,
-  limits = { failures: 200, unsupported: 200 },
+  limits = { failures: 1000, unsupported: 300 },
 ): OracleReport {
   const report: OracleReport = {
     totals: empty(),
@@ -73,6 +75,8 @@ export function buildReport(
     const text = describeQuery(query);
     if (outcome.kind === 'fail' && report.failures.length < limits.failures) {
       report.failures.push({
+        type: query.type,
+        param: query.param,
         query: text,
         variant: query.variant,
         missing: outcome.missing.length,

@@ -142,6 +142,45 @@ describe('Grafana dashboards', () => {
     }
   });
 
+  it('has queries that parse as PromQL (promtool checks them as recording rules)', () => {
+    // Grafana's variables become literals first: $service a service name, $__rate_interval 1m.
+    const expressions = dashboards.flatMap((file) =>
+      panels(dashboard(file)).flatMap((panel) =>
+        (panel.targets ?? []).map((target: Json) => target.expr as string),
+      ),
+    );
+    const adapter = parse(readFileSync(join(observability, 'prometheus-adapter/config.yaml'), 'utf8'));
+    for (const rule of adapter.rules) {
+      expressions.push(
+        String(rule.metricsQuery)
+          .replaceAll('<<.Series>>', /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(rule.seriesQuery)![0])
+          .replaceAll('<<.LabelMatchers>>', 'namespace="healthlane"')
+          .replaceAll('<<.GroupBy>>', 'pod'),
+      );
+    }
+    const literal = (expr: string) =>
+      expr.replaceAll('$__rate_interval', '1m').replaceAll('$service', 'records');
+    const file = join(scratch, 'dashboard-queries.rules.yml');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        groups: [
+          {
+            name: 'queries',
+            rules: expressions.map((expr, index) => ({ record: `query:${index}`, expr: literal(expr) })),
+          },
+        ],
+      }),
+    );
+    const result = promtool(['check', 'rules', file]);
+    expect(result.output).toContain(`SUCCESS: ${expressions.length} rules found`);
+    writeFileSync(
+      file,
+      JSON.stringify({ groups: [{ name: 'q', rules: [{ record: 'q', expr: 'sum(rate(x[1m])' }] }] }),
+    );
+    expect(promtool(['check', 'rules', file]).status).not.toBe(0);
+  });
+
   it('shows rate, errors and duration per service, monitoring ingest, and alerts', () => {
     const titles = dashboards.flatMap((file) => panels(dashboard(file)).map((panel) => panel.title));
     for (const title of [

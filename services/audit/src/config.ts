@@ -1,4 +1,5 @@
 // The audit service's environment variables, validated once at start (every problem reported together).
+import { type AccessConfig, accessConfigFields, accessConfigFrom } from '@healthlane/access';
 import { env } from '@healthlane/kit';
 import { z } from 'zod';
 
@@ -11,10 +12,13 @@ export interface AuditConfig {
   checkpointKey?: string;
   searchDefaultCount: number;
   searchMaxCount: number;
+  /** Token verification (HEALTHLANE_AUTH, HEALTHLANE_PUBLIC_URL), shared with every verifying service. */
+  access: AccessConfig;
 }
 
 export const auditConfigSchema = z
   .object({
+    ...accessConfigFields,
     AUDIT_BATCH_SIZE: env.positiveInt().default(500),
     AUDIT_POLL_INTERVAL_MS: env.durationMs().default(1000),
     AUDIT_CHECKPOINT_KEY: z
@@ -35,5 +39,6 @@ export const auditConfigSchema = z
       ...(v.AUDIT_CHECKPOINT_KEY === undefined ? {} : { checkpointKey: v.AUDIT_CHECKPOINT_KEY }),
       searchDefaultCount: v.AUDIT_SEARCH_DEFAULT_COUNT,
       searchMaxCount: v.AUDIT_SEARCH_MAX_COUNT,
+      access: accessConfigFrom(v),
     }),
   );

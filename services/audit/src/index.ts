@@ -1,11 +1,12 @@
 // The audit service: consumes `audit.>` AuditEvents from the bus (idempotently, into an inbox),
 // chains them into an append-only, SHA-256 hash-chained log with a gap-free sequence (one
 // serialized appender writing batches), and serves them at /fhir/R4/AuditEvent and /audit.
+import { authenticateRequest, createPlatformVerifier } from '@healthlane/access';
 import { migrateProcessedEvents, type Subscription } from '@healthlane/bus';
 import type { ServiceDefinition } from '@healthlane/kit';
 import { Counter, Gauge } from 'prom-client';
 import { type AuditConfig, auditConfigSchema } from './config.ts';
-import { type AuditAccessPolicy, auditAccess } from './routes/audit-access.ts';
+import { type AuditAccessPolicy, auditAccess, platformAuditAccess } from './routes/audit-access.ts';
 import { auditEventPath, registerAuditEventRoutes } from './routes/fhir-routes.ts';
 import { registerReportRoutes } from './routes/report-routes.ts';
 import { createAppendWorker } from './store/append-worker.ts';
@@ -25,7 +26,13 @@ export {
   type VerifyReport,
 } from './domain/chain-verifier.ts';
 export { chainHash, checkpointSignature, genesisHash, recordText } from './domain/hash-chain.ts';
-export { type AuditAccessPolicy, type AuditAccessRequest, auditAccess } from './routes/audit-access.ts';
+export {
+  type AuditAccessPolicy,
+  type AuditAccessRequest,
+  auditAccess,
+  mayReadAudit,
+  platformAuditAccess,
+} from './routes/audit-access.ts';
 export { type AppenderOptions, createAppender } from './store/appender.ts';
 export { auditMigrations, writerRole } from './store/schema.ts';
 export { type VerifyLogOptions, verifyAuditLog } from './store/verify-log.ts';
@@ -34,21 +41,25 @@ export { type VerifyLogOptions, verifyAuditLog } from './store/verify-log.ts';
 export const auditSubjects = 'audit.>';
 
 export interface AuditServiceOptions {
-  /** Who may read the trail; the open development policy (`auditAccess`) by default. */
+  /** Who may read the trail (tests); by default `platformAuditAccess`, or open when HEALTHLANE_AUTH=off. */
   accessPolicy?: AuditAccessPolicy;
   /** Deliveries handled at once by this replica's intake. Default 16. */
   intakeConcurrency?: number;
 }
 
 export function createAuditService(options: AuditServiceOptions = {}): ServiceDefinition<AuditConfig> {
-  const access = options.accessPolicy ?? auditAccess;
   return {
     name: 'audit',
     description: 'Append-only, hash-chained audit trail of FHIR AuditEvents (IHE BALP), searchable via FHIR',
     prefixes: [auditEventPath, '/audit'],
     config: auditConfigSchema,
     migrations: auditMigrations,
-    async create({ config, db, bus, logger, metrics, clock }) {
+    async create({ config, db, bus, logger, metrics, clock, peers }) {
+      const access = options.accessPolicy ?? (config.access.auth ? platformAuditAccess : auditAccess);
+      // Tokens are verified here too when distributed; in one process the gateway's verification is reused.
+      const verification = config.access.auth
+        ? createPlatformVerifier({ config: config.access, peers, bus, clock })
+        : undefined;
       await migrateProcessedEvents(db, 'audit');
       const appended = new Counter({
         name: 'audit_events_appended_total',
@@ -114,10 +125,17 @@ export function createAuditService(options: AuditServiceOptions = {}): ServiceDe
 
       return {
         async routes(app) {
+          if (verification !== undefined) {
+            const verifier = verification.verifier;
+            app.addHook('onRequest', async (request) => {
+              await authenticateRequest(request, verifier);
+            });
+          }
           registerAuditEventRoutes(app, { db, config, access });
           registerReportRoutes(app, { db, config, access });
         },
         async start() {
+          await verification?.start();
           worker.start();
           subscription = await bus.subscribe({
             subject: auditSubjects,
@@ -129,6 +147,7 @@ export function createAuditService(options: AuditServiceOptions = {}): ServiceDe
         async stop() {
           await subscription?.close();
           await worker.stop();
+          await verification?.stop();
         },
       };
     },

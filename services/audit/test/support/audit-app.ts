@@ -41,7 +41,7 @@ export async function startAuditApp(
   const logger = pino({ level: 'silent' });
   const metrics = new Registry();
   const instance = await definition.create({
-    config: definition.config.parse({ AUDIT_POLL_INTERVAL_MS: '50', ...options.env }),
+    config: definition.config.parse({ HEALTHLANE_AUTH: 'off', AUDIT_POLL_INTERVAL_MS: '50', ...options.env }),
     logger,
     db,
     bus,

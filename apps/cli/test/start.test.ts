@@ -1,7 +1,7 @@
 // `healthlane start` as a real process: ready within 10 s of spawn (the issue's acceptance
 // criterion), request metrics exported, SIGTERM during a slow request → the request finishes, then
 // exit 0; bad configuration → exit 2.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ describe('healthlane start', () => {
   let cli: CliProcess;
   let url: string;
   let readyAfterMs: number;
+  /** A system token from the bootstrap client `start` created (authentication is on by default). */
+  let token = '';
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'healthlane-start-'));
@@ -22,6 +24,19 @@ describe('healthlane start', () => {
     readyAfterMs = await waitFor200(`${url}/readyz`, 30_000, spawnedAt).catch((error) => {
       throw new Error(`${error.message}\n${cli.output().stderr}`);
     });
+    const bootstrap = JSON.parse(await readFile(join(dataDir, 'bootstrap.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    const issued = await fetch(`${url}/auth/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${bootstrap.clientId}:${bootstrap.clientSecret}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials&scope=system/*.cruds',
+    });
+    token = ((await issued.json()) as { access_token: string }).access_token;
   }, 40_000);
 
   afterAll(async () => {
@@ -31,6 +46,17 @@ describe('healthlane start', () => {
 
   it('answers /readyz 200 within 10 s of being spawned, on a fresh data directory', () => {
     expect(readyAfterMs).toBeLessThan(10_000);
+  });
+
+  it('writes the bootstrap credentials once, readable by the owner only, and requires a token', async () => {
+    expect((await stat(join(dataDir, 'bootstrap.json'))).mode & 0o777).toBe(0o600);
+    const refused = await fetch(`${url}/fhir/R4/Patient?_count=1`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(
+      (await fetch(`${url}/fhir/R4/Patient?_count=1`, { headers: { authorization: `Bearer ${token}` } }))
+        .status,
+    ).toBe(200);
   });
 
   it('keeps the embedded database in HEALTHLANE_DATA_DIR', async () => {
@@ -73,7 +99,11 @@ describe('healthlane start', () => {
     let answered = false;
     const response = fetch(`${url}/fhir/R4`, {
       method: 'POST',
-      headers: { 'content-type': 'application/fhir+json', prefer: 'return=minimal' },
+      headers: {
+        'content-type': 'application/fhir+json',
+        prefer: 'return=minimal',
+        authorization: `Bearer ${token}`,
+      },
       body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: entries }),
     }).then((reply) => {
       answered = true;

@@ -87,6 +87,9 @@ export function createProvider({ db, config, keys, now }: ProviderOptions): Prov
       },
     },
     pkce: { methods: ['S256'], required: () => true },
+    // A browser client (the console) calls the token endpoint from the origin of its redirect URIs.
+    clientBasedCORS: (_ctx, origin, client) =>
+      (client.redirectUris ?? []).some((uri) => URL.canParse(uri) && new URL(uri).origin === origin),
     clientAuthMethods: ['client_secret_basic', 'private_key_jwt', 'none'],
     enabledJWA: { clientAuthSigningAlgValues: ['RS384', 'ES384'] },
     extraParams: ['launch', 'aud'],

@@ -151,13 +151,9 @@ describe('backend services (client_credentials)', () => {
 
   it('refuses an algorithm outside RS384/ES384, and a key the client never registered', async () => {
     const other = await generateKeyPair('ES256');
-    expect((await backendToken(await assertion({}, 'ES256', other.privateKey))).status).toBe(
-      401,
-    );
+    expect((await backendToken(await assertion({}, 'ES256', other.privateKey))).status).toBe(401);
     const stranger = await generateKeyPair('ES384');
-    expect((await backendToken(await assertion({}, 'ES384', stranger.privateKey))).status).toBe(
-      401,
-    );
+    expect((await backendToken(await assertion({}, 'ES384', stranger.privateKey))).status).toBe(401);
   });
 
   it('refuses a wrong client secret', async () => {

@@ -33,8 +33,40 @@ export function guardResourceService(
     }
   }
 
+  /**
+   * Search results (matches, _include, _revinclude, $everything) the principal may not see are
+   * dropped from the searchset; `total` goes with them, since it would count what was hidden.
+   */
+  function visibleBundle(ctx: RequestContext, text: string): string {
+    if (!needsCompartmentFilter(ctx)) return text;
+    const bundle = JSON.parse(text) as {
+      total?: number;
+      entry?: Array<{ resource?: { resourceType?: string }; search?: { mode?: string } }>;
+    };
+    const entries = bundle.entry ?? [];
+    const kept = entries.filter(
+      (entry) =>
+        entry.resource === undefined ||
+        entry.search?.mode === 'outcome' ||
+        canSee(ctx, entry.resource.resourceType ?? '', entry.resource, options),
+    );
+    if (kept.length === entries.length) return text;
+    bundle.entry = kept;
+    delete bundle.total;
+    return JSON.stringify(bundle);
+  }
+
   const guarded: RecordsResourceService = {
     ...service,
+    search: {
+      ...service.search,
+      async search(executor, ctx, input) {
+        return visibleBundle(ctx, await service.search.search(executor, ctx, input));
+      },
+      async compartment(executor, ctx, input, compartment) {
+        return visibleBundle(ctx, await service.search.compartment(executor, ctx, input, compartment));
+      },
+    },
     async read(executor, ctx, type, id) {
       const stored = await service.read(executor, ctx, type, id);
       authorizeResource(ctx, 'read', type, parse(stored.json), options);

@@ -9,6 +9,7 @@ import { addConsole, defaultConsoleDirs, findConsoleDir, loadConsoleFiles } from
 import { addCors } from './cors.ts';
 import { addLandingPage } from './landing-page.ts';
 import { registerProxy } from './proxy.ts';
+import { attachUpgradeProxy } from './upgrade-proxy.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 
@@ -31,6 +32,7 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       : undefined;
     const limiter = createRateLimiter(config.rateLimitPerSecond, clock);
     let closeProxy: (() => Promise<void>) | undefined;
+    let closeUpgrades: (() => void) | undefined;
     // The console replaces the landing page wherever a built one is found (see console-files.ts).
     const consoleDir =
       config.consoleDir === 'none' ? undefined : (config.consoleDir ?? findConsoleDir(defaultConsoleDirs()));
@@ -52,6 +54,18 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
             bodyLimit: scope.initialConfig.bodyLimit ?? 8 * 1024 * 1024,
             requestId: (request) => request.id,
           });
+          const verifier = access?.verifier;
+          closeUpgrades = attachUpgradeProxy(scope.server, {
+            routes: config.routes,
+            ...(verifier
+              ? {
+                  authenticate: async (request) => {
+                    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+                    return token !== undefined && (await verifier.verify(token)).ok;
+                  },
+                }
+              : {}),
+          });
         }
       },
       async start() {
@@ -59,6 +73,7 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       },
       async stop() {
         await access?.stop();
+        closeUpgrades?.();
         await closeProxy?.();
       },
     };

@@ -9,9 +9,9 @@ import { addConsole, defaultConsoleDirs, findConsoleDir, loadConsoleFiles } from
 import { addCors } from './cors.ts';
 import { addLandingPage } from './landing-page.ts';
 import { registerProxy } from './proxy.ts';
-import { attachUpgradeProxy } from './upgrade-proxy.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { addSecurityHeaders } from './security-headers.ts';
+import { attachUpgradeProxy } from './upgrade-proxy.ts';
 
 export type { GatewayConfig } from './config.ts';
 export { gatewayConfigSchema } from './config.ts';

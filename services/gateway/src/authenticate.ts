@@ -48,6 +48,7 @@ export interface AuthenticationOptions {
 export function authenticator(options: AuthenticationOptions) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
     if (!isPublicPath(request.url) && options.verifier !== undefined) {
+      liftWebSocketToken(request);
       await authenticateRequest(request, options.verifier);
     }
     const key = principalOf(request)?.clientId ?? `address:${request.ip}`;
@@ -57,6 +58,16 @@ export function authenticator(options: AuthenticationOptions) {
       });
     }
   };
+}
+
+/**
+ * A browser cannot set headers on a WebSocket, so a WebSocket upgrade (and only that) may carry
+ * its bearer token as the RFC 6750 `access_token` query parameter; it is checked like a header.
+ */
+function liftWebSocketToken(request: FastifyRequest): void {
+  if (request.headers.authorization || request.headers.upgrade?.toLowerCase() !== 'websocket') return;
+  const token = new URLSearchParams(request.url.split('?')[1] ?? '').get('access_token');
+  if (token) request.headers.authorization = `Bearer ${token}`;
 }
 
 export function addAuthentication(app: FastifyInstance, options: AuthenticationOptions): void {

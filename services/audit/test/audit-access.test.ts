@@ -48,6 +48,8 @@ describe('mayReadAudit', () => {
     expect(mayReadAudit(patient, ownReport)).toBe(true);
     expect(mayReadAudit(patient, otherReport)).toBe(false);
     expect(mayReadAudit(patient, search)).toBe(false);
-    expect(mayReadAudit(user(['patient'], 'patient/Observation.rs', { patient: 'p1' }), ownReport)).toBe(false);
+    expect(mayReadAudit(user(['patient'], 'patient/Observation.rs', { patient: 'p1' }), ownReport)).toBe(
+      false,
+    );
   });
 });

@@ -3,6 +3,7 @@
 import { createTestPgliteDatabase, type TestDatabase } from '@healthlane/store/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { chainHash, genesisHash, verifyAuditLog, writerRole } from '../src/index.ts';
+import { writerRoleAvailable } from '../src/store/appender.ts';
 import {
   type AuditApp,
   chainedCount,
@@ -82,6 +83,7 @@ it.each([
 });
 
 it('the writer role may insert and select but not update, delete or switch triggers off', async () => {
+  expect(await writerRoleAvailable(database.db)).toBe(true); // so the appender writes as it
   const attempt = (sql: string) =>
     database.db.transaction(async (tx) => {
       await tx.query(`SET LOCAL ROLE ${writerRole}`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { hostConfig } from '@healthlane/kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ZodType } from 'zod';
+import { builtInServices } from '../../apps/cli/src/service-registry.ts';
 import { containers, environment, find, type Manifest, serviceDeployments } from './support/manifest.ts';
 import { render, repoRoot } from './support/render.ts';
 
@@ -61,6 +62,15 @@ describe.each(['gateway', 'records', 'identity', 'audit', 'monitoring'])('servic
       expect(table.get(prefix), prefix).toBe(`http://${name}:8080`);
     }
   });
+});
+
+it('deploys every service the platform registers, and no other', () => {
+  const registered = builtInServices.map((service) => service.name).sort();
+  expect(
+    serviceDeployments(objects)
+      .map((deployment) => deployment.metadata.name)
+      .sort(),
+  ).toEqual(registered);
 });
 
 it('deploys exactly the services above', () => {

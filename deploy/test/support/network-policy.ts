@@ -81,7 +81,9 @@ function portMatches(rulePorts: Peer[] | undefined, connection: Connection, dest
 }
 
 function isolatingPolicies(objects: readonly Manifest[], endpoint: Endpoint, type: 'Ingress' | 'Egress') {
-  if (objects.some((object) => object.kind === 'NetworkPolicy' && object.spec.podSelector?.matchExpressions)) {
+  if (
+    objects.some((object) => object.kind === 'NetworkPolicy' && object.spec.podSelector?.matchExpressions)
+  ) {
     throw new Error('matchExpressions are not supported by this evaluator');
   }
   return objects.filter(

@@ -133,6 +133,50 @@ describe('ingest', () => {
   });
 });
 
+describe('WebSocket ingest', () => {
+  it('acknowledges each batch by sequence number once durable, refusing bad ones with a reason', async () => {
+    const client = await connect(`${platform.url.replace('http', 'ws')}/monitoring/v1/ingest?device=bed-1`);
+    try {
+      const t = platform.now() - 20_000;
+      client.socket.send(
+        JSON.stringify({ seq: 1, samples: [{ code: '9279-1', time: new Date(t).toISOString(), value: 17 }] }),
+      );
+      client.socket.send(JSON.stringify({ seq: 2, samples: 'none' }));
+      client.socket.send('{not json');
+      client.socket.send(JSON.stringify({ seq: 3, device: 'other-bed', samples: [] }));
+      expect(await client.next((f) => f.seq === 1)).toEqual({ seq: 1, accepted: 1, refused: [] });
+      expect(await client.next((f) => f.seq === 2)).toEqual({ seq: 2, error: '"samples" must be an array' });
+      expect(await client.next((f) => f.seq === undefined && typeof f.error === 'string')).toMatchObject({
+        error: expect.stringContaining('JSON'),
+      });
+      expect((await client.next((f) => f.seq === 3)).error).toMatch(/differs/);
+      const series = await platform.json<{ points: unknown[] }>(
+        'GET',
+        `/monitoring/v1/patients/${patientId}/series?code=9279-1&from=${new Date(t - 1).toISOString()}&to=${new Date(t + 1).toISOString()}`,
+      );
+      expect(series.body.points).toHaveLength(1);
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('patient settings', () => {
+  it('refuses SpO2 scale 2 without a documented hypercapnic target range', async () => {
+    const reply = await platform.json('PUT', `/monitoring/v1/patients/${patientId}/settings`, {
+      spo2Scale: 2,
+      documentedBy: 'Practitioner/dr-1',
+    });
+    expect(reply.status).toBe(400);
+    const unknown = await platform.json('PUT', `/monitoring/v1/patients/${patientId}/settings`, {
+      spo2Scale: 1,
+      documentedBy: 'x',
+      limits: { mood: { low: 1 } },
+    });
+    expect(unknown.status).toBe(400);
+  });
+});
+
 describe('NEWS2, alerts and live streams', () => {
   it('streams vitals and NEWS2, raises an alert that escalates until acknowledged, then resolves', async () => {
     const live = await connect(
@@ -267,5 +311,49 @@ describe('NEWS2, alerts and live streams', () => {
       );
       return latest.body.vitals.heartRate.value !== 45 ? true : undefined;
     });
+  });
+});
+
+describe('scale 2 and vital limits', () => {
+  it('scores SpO2 on scale 2 for a patient with a documented hypercapnic target, and raises a limit alert', async () => {
+    const other = await platform.json<{ id: string }>('POST', '/fhir/R4/Patient', {
+      resourceType: 'Patient',
+    });
+    const id = other.body.id;
+    await platform.json('PUT', '/fhir/R4/Device/bed-2', {
+      resourceType: 'Device',
+      id: 'bed-2',
+      patient: { reference: `Patient/${id}` },
+    });
+    const settings = await platform.json('PUT', `/monitoring/v1/patients/${id}/settings`, {
+      spo2Scale: 2,
+      hypercapnicTargetRange: true,
+      documentedBy: 'Practitioner/dr-1',
+      limits: { heartRate: { high: 100 } },
+    });
+    expect(settings.status).toBe(200);
+    const live = await connect(`${platform.url.replace('http', 'ws')}/monitoring/v1/live?patient=${id}`);
+    try {
+      await eventually(async () => {
+        await platform.json(
+          'POST',
+          '/monitoring/v1/samples',
+          vitalsBatch('bed-2', platform.now(), { ...normal, spo2: 89, hr: 105 }),
+        );
+        const latest = await platform.json<{
+          news2: { spo2Scale: number; subScores: { spo2: number } } | null;
+        }>('GET', `/monitoring/v1/patients/${id}/latest`);
+        return latest.body.news2 ?? undefined;
+      }).then((news2) => {
+        expect(news2.spo2Scale).toBe(2);
+        expect(news2.subScores.spo2).toBe(0); // 89 % is in the 88–92 target on scale 2 (would be 3 on scale 1)
+      });
+      const limit = await live.next(
+        (f) => f.type === 'alert' && (f.alert as { rule: string }).rule === 'limit:heartRate',
+      );
+      expect(limit.event).toMatchObject({ type: 'raised', severity: 'urgent' });
+    } finally {
+      live.close();
+    }
   });
 });

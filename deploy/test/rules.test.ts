@@ -51,6 +51,26 @@ const breakers: Record<string, Breaker[]> = {
       },
     },
   ],
+  'pss-baseline-kernel': [
+    {
+      why: 'unmasked /proc',
+      breaks: (o) => {
+        records(o).securityContext.procMount = 'Unmasked';
+      },
+    },
+    {
+      why: 'unsafe sysctl',
+      breaks: (o) => {
+        pod(o, 'StatefulSet', 'nats').securityContext.sysctls = [{ name: 'kernel.msgmax', value: '65536' }];
+      },
+    },
+    {
+      why: 'AppArmor unconfined',
+      breaks: (o) => {
+        pod(o, 'Deployment', 'gateway').securityContext.appArmorProfile = { type: 'Unconfined' };
+      },
+    },
+  ],
   'pss-volume-types': [
     {
       why: 'hostPath',

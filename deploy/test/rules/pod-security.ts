@@ -21,6 +21,40 @@ const allowedVolumeSources = new Set([
   'secret',
 ]);
 
+/** The sysctls Pod Security baseline allows. */
+const safeSysctls = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+]);
+
+function seLinuxAndAppArmor(context: {
+  seLinuxOptions?: { type?: string; user?: string; role?: string };
+  appArmorProfile?: { type?: string };
+}): string[] {
+  const problems: string[] = [];
+  const selinux = context.seLinuxOptions;
+  if (selinux?.user !== undefined || selinux?.role !== undefined)
+    problems.push('sets a SELinux user or role');
+  if (
+    selinux?.type !== undefined &&
+    !['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'].includes(selinux.type)
+  ) {
+    problems.push(`SELinux type ${selinux.type}`);
+  }
+  const apparmor = context.appArmorProfile?.type;
+  if (apparmor !== undefined && apparmor !== 'RuntimeDefault' && apparmor !== 'Localhost')
+    problems.push(`AppArmor ${apparmor}`);
+  return problems;
+}
+
 function eachContainer(
   objects: Manifest[],
   check: (workload: Manifest, container: Container) => string | undefined,
@@ -73,6 +107,29 @@ export const podSecurityRules: Rule[] = [
       eachContainer(objects, (_, container) =>
         container.securityContext?.privileged ? 'is privileged' : undefined,
       ),
+  },
+  {
+    id: 'pss-baseline-kernel',
+    requirement:
+      'default /proc mount, only safe sysctls, no custom SELinux user/role, AppArmor only RuntimeDefault or Localhost',
+    mirrors: 'PSS baseline: /proc mount type, sysctls, SELinux, AppArmor',
+    check: ({ objects }) => [
+      ...workloads(objects).flatMap((workload) => {
+        const context = podTemplate(workload).spec.securityContext ?? {};
+        return [
+          ...(context.sysctls ?? [])
+            .filter((sysctl: { name: string }) => !safeSysctls.has(sysctl.name))
+            .map((sysctl: { name: string }) => `${ref(workload)}: unsafe sysctl ${sysctl.name}`),
+          ...seLinuxAndAppArmor(context).map((problem) => `${ref(workload)}: ${problem}`),
+        ];
+      }),
+      ...eachContainer(objects, (_, container) => {
+        const context = container.securityContext ?? {};
+        if (context.procMount !== undefined && context.procMount !== 'Default')
+          return `procMount ${context.procMount}`;
+        return seLinuxAndAppArmor(context)[0];
+      }),
+    ],
   },
   {
     id: 'pss-volume-types',

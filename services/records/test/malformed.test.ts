@@ -239,11 +239,11 @@ const cases: Case[] = [
     status: 400,
   },
   {
-    name: 'unsupported criterion',
+    name: 'unknown criterion',
     method: 'POST',
     url: '/fhir/R4/Patient',
     contentType: fhir,
-    headers: { 'if-none-exist': `name=${secret}` },
+    headers: { 'if-none-exist': `nickname=${secret}` },
     payload: '{"resourceType":"Patient"}',
     status: 400,
   },

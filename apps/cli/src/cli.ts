@@ -10,6 +10,7 @@ import { serveCommand } from './commands/serve.ts';
 import { servicesCommand } from './commands/services.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { startCommand } from './commands/start.ts';
+import { userCommand } from './commands/user.ts';
 import { exitCode, UsageError } from './usage-error.ts';
 
 export const commands: readonly Command[] = [
@@ -20,6 +21,7 @@ export const commands: readonly Command[] = [
   importCommand,
   auditCommand,
   simulateCommand,
+  userCommand,
 ];
 
 export const mainHelp = `Usage: healthlane <command> [options]

@@ -512,6 +512,34 @@ const breakers: Record<string, Breaker[]> = {
       },
     },
   ],
+  'no-dangling-references': [
+    {
+      why: 'policy for a renamed app',
+      breaks: (o) => {
+        policy(o, 'records').podSelector.matchLabels['app.kubernetes.io/name'] = 'record';
+      },
+    },
+    {
+      why: 'HPA for a missing Deployment',
+      breaks: (o) => {
+        get(o, 'HorizontalPodAutoscaler', 'audit').spec.scaleTargetRef.name = 'auditor';
+      },
+    },
+    {
+      why: 'PDB for nothing',
+      breaks: (o) => {
+        get(o, 'PodDisruptionBudget', 'gateway').spec.selector.matchLabels = { app: 'gone' };
+      },
+    },
+  ],
+  'probe-ports-exist': [
+    {
+      why: 'liveness on an undeclared port',
+      breaks: (o) => {
+        records(o).livenessProbe.httpGet.port = 'admin';
+      },
+    },
+  ],
   'service-targets-pods': [
     {
       why: 'selector typo',

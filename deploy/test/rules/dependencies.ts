@@ -157,6 +157,40 @@ export const dependencyRules: Rule[] = [
         }),
   },
   {
+    id: 'no-dangling-references',
+    requirement: 'every NetworkPolicy, PodDisruptionBudget and HPA points at something the manifests create',
+    mirrors: 'kube-linter dangling-networkpolicy, dangling-hpa; kube-score (PDB selects pods)',
+    check: ({ objects }) => {
+      const podLabels: Record<string, string>[] = [
+        ...objects
+          .filter((object) => ['Deployment', 'StatefulSet'].includes(object.kind))
+          .map((object) => podTemplate(object).metadata?.labels ?? {}),
+        ...objects
+          .filter((object) => object.kind === 'Cluster')
+          .map((cluster) => ({ 'cnpg.io/cluster': cluster.metadata.name })),
+      ];
+      const selectsSomething = (selector: Record<string, string> | undefined) =>
+        podLabels.some((labels) =>
+          Object.entries(selector ?? {}).every(([key, value]) => labels[key] === value),
+        );
+      return objects.flatMap((object) => {
+        if (object.kind === 'NetworkPolicy' && !selectsSomething(object.spec.podSelector?.matchLabels)) {
+          return [`${ref(object)}: selects no pod`];
+        }
+        if (object.kind === 'PodDisruptionBudget' && !selectsSomething(object.spec.selector?.matchLabels)) {
+          return [`${ref(object)}: selects no pod`];
+        }
+        if (object.kind === 'HorizontalPodAutoscaler') {
+          const target = object.spec.scaleTargetRef;
+          return find(objects, target.kind, target.name)
+            ? []
+            : [`${ref(object)}: scales ${target.kind}/${target.name}, which does not exist`];
+        }
+        return [];
+      });
+    },
+  },
+  {
     id: 'service-targets-pods',
     requirement: 'every Service selects pods, on a port those pods declare',
     mirrors: 'kube-score service-targets-pod; kube-linter dangling-service',

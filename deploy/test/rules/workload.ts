@@ -90,6 +90,22 @@ export const workloadRules: Rule[] = [
       }),
   },
   {
+    id: 'probe-ports-exist',
+    requirement: 'every probe checks a port the container declares',
+    mirrors: 'kube-linter liveness-port, readiness-port, startup-port',
+    check: ({ objects }) =>
+      perContainer(objects, (_, container) =>
+        ['startupProbe', 'readinessProbe', 'livenessProbe'].flatMap((kind) => {
+          const port = container[kind]?.httpGet?.port ?? container[kind]?.tcpSocket?.port;
+          if (port === undefined) return [];
+          const declared = (container.ports ?? []).some(
+            (p: { name?: string; containerPort: number }) => p.name === port || p.containerPort === port,
+          );
+          return declared ? [] : [`${kind} checks port ${port}, which the container does not declare`];
+        }),
+      ),
+  },
+  {
     id: 'rolling-update-max-unavailable-0',
     requirement: 'Deployments roll with maxUnavailable 0 and a surge',
     mirrors: 'Polaris deploymentMissingReplicas / zero-downtime rollout practice',

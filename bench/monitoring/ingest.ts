@@ -7,7 +7,11 @@
 //   node --import tsx bench/monitoring/ingest.ts [--seconds 10] [--backends pglite,postgres]
 import { parseArgs } from 'node:util';
 import { type Database, migrate } from '@healthlane/store';
-import { createTestPgliteDatabase, createTestPostgresDatabase, type TestDatabase } from '@healthlane/store/testing';
+import {
+  createTestPgliteDatabase,
+  createTestPostgresDatabase,
+  type TestDatabase,
+} from '@healthlane/store/testing';
 import { pino } from 'pino';
 import { createAlertEngine } from '../../services/monitoring/src/alerts/alert-engine.ts';
 import { createDeviceDirectory } from '../../services/monitoring/src/devices/device-directory.ts';
@@ -21,7 +25,10 @@ import { monitoringMigrations } from '../../services/monitoring/src/store/schema
 import { recordResult } from '../lib/results.ts';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, backends: { type: 'string', default: 'pglite,postgres' } },
+  options: {
+    seconds: { type: 'string', default: '10' },
+    backends: { type: 'string', default: 'pglite,postgres' },
+  },
 });
 const seconds = Number(values.seconds);
 const backends = (values.backends ?? '').split(',');
@@ -30,7 +37,10 @@ const kinds = ['respiratoryRate', 'spo2', 'systolicBp', 'heartRate', 'temperatur
 const codes = ['9279-1', '59408-5', '8480-6', '8867-4', '8310-5'];
 
 async function open(backend: string): Promise<TestDatabase> {
-  const test = backend === 'postgres' ? await createTestPostgresDatabase({ poolSize: 8 }) : await createTestPgliteDatabase();
+  const test =
+    backend === 'postgres'
+      ? await createTestPostgresDatabase({ poolSize: 8 })
+      : await createTestPgliteDatabase();
   await migrate(test.db, 'monitoring', monitoringMigrations);
   await ensurePartitions(test.db, Date.now() - 86_400_000, Date.now() + 86_400_000);
   return test;
@@ -38,7 +48,13 @@ async function open(backend: string): Promise<TestDatabase> {
 
 /** Writer only: `inFlight` concurrent callers each writing one bed-second (5 rows) at a time, like devices. */
 async function writerRun(db: Database, concurrency: number, batchRows: number) {
-  const writer = createSampleWriter({ db, maxBatchRows: batchRows, maxDelayMs: 5, concurrency, maxPendingRows: 2_000_000 });
+  const writer = createSampleWriter({
+    db,
+    maxBatchRows: batchRows,
+    maxDelayMs: 5,
+    concurrency,
+    maxPendingRows: 2_000_000,
+  });
   const start = Date.now() - 3_600_000;
   let written = 0;
   let tick = 0;
@@ -49,7 +65,13 @@ async function writerRun(db: Database, concurrency: number, batchRows: number) {
     const calls: Promise<void>[] = [];
     for (let bed = 0; bed < beds; bed += 1) {
       const rows: StoredSample[] = kinds.map((kind, k) => ({
-        deviceId: `bed-${bed}`, kind, timeMs: start + tick * 1000, patientId: `p-${bed}`, value: 60 + k, state: null, receivedMs: Date.now(),
+        deviceId: `bed-${bed}`,
+        kind,
+        timeMs: start + tick * 1000,
+        patientId: `p-${bed}`,
+        value: 60 + k,
+        state: null,
+        receivedMs: Date.now(),
       }));
       calls.push(writer.write(rows));
     }
@@ -58,7 +80,14 @@ async function writerRun(db: Database, concurrency: number, batchRows: number) {
     tick += 1;
   }
   const elapsed = (performance.now() - began) / 1000;
-  return { layer: 'writer', concurrency, batchRows, samples: written, seconds: round(elapsed), samplesPerSecond: Math.round(written / elapsed) };
+  return {
+    layer: 'writer',
+    concurrency,
+    batchRows,
+    samples: written,
+    seconds: round(elapsed),
+    samplesPerSecond: Math.round(written / elapsed),
+  };
 }
 
 /** The whole ingest pipeline minus HTTP: validation, window, NEWS2, rules, durable write. */
@@ -69,20 +98,51 @@ async function pipelineRun(db: Database, concurrency: number, batchRows: number)
   const directory = createDeviceDirectory(db);
   await db.transaction(async (tx) => {
     for (let bed = 0; bed < beds; bed += 1) {
-      await directory.apply(tx, `bed-${bed}`, '1', { resourceType: 'Device', patient: { reference: `Patient/p-${bed}` } });
+      await directory.apply(tx, `bed-${bed}`, '1', {
+        resourceType: 'Device',
+        patient: { reference: `Patient/p-${bed}` },
+      });
     }
   });
   const settings = createPatientSettingsStore(db);
   const alerts = createAlertEngine({
-    db, outbox: { enqueue: async () => 'x', kick: () => {} }, clock,
-    policy: { escalation: [{ role: 'nurse', afterMs: 60_000 }], clearAfterMs: 60_000, suppressAfterResolveMs: 300_000 },
-    hub, wardOf: () => undefined, newId: () => crypto.randomUUID(), logger,
+    db,
+    outbox: { enqueue: async () => 'x', kick: () => {} },
+    clock,
+    policy: {
+      escalation: [{ role: 'nurse', afterMs: 60_000 }],
+      clearAfterMs: 60_000,
+      suppressAfterResolveMs: 300_000,
+    },
+    hub,
+    wardOf: () => undefined,
+    newId: () => crypto.randomUUID(),
+    logger,
   });
   const monitor = createPatientMonitor({
-    clock, window: { vitalMaxAgeMs: 900_000, observationMaxAgeMs: 43_200_000 }, alerts, hub, settings, wardOf: () => undefined, silentAfterMs: 30_000,
+    clock,
+    window: { vitalMaxAgeMs: 900_000, observationMaxAgeMs: 43_200_000 },
+    alerts,
+    hub,
+    settings,
+    wardOf: () => undefined,
+    silentAfterMs: 30_000,
   });
-  const writer = createSampleWriter({ db, maxBatchRows: batchRows, maxDelayMs: 5, concurrency, maxPendingRows: 2_000_000 });
-  const pipeline = createIngestPipeline({ clock, directory, monitor, writer, maxLatenessMs: 86_400_000, maxClockSkewMs: 300_000 });
+  const writer = createSampleWriter({
+    db,
+    maxBatchRows: batchRows,
+    maxDelayMs: 5,
+    concurrency,
+    maxPendingRows: 2_000_000,
+  });
+  const pipeline = createIngestPipeline({
+    clock,
+    directory,
+    monitor,
+    writer,
+    maxLatenessMs: 86_400_000,
+    maxClockSkewMs: 300_000,
+  });
   const base = Date.now() - 3_000_000;
   let written = 0;
   let tick = 0;
@@ -93,7 +153,10 @@ async function pipelineRun(db: Database, concurrency: number, batchRows: number)
     const calls: Promise<unknown>[] = [];
     for (let bed = 0; bed < beds; bed += 1) {
       const body = JSON.parse(
-        JSON.stringify({ device: `bed-${bed}`, samples: codes.map((code, k) => ({ code, time, value: [16, 97, 120, 70, 37][k] })) }),
+        JSON.stringify({
+          device: `bed-${bed}`,
+          samples: codes.map((code, k) => ({ code, time, value: [16, 97, 120, 70, 37][k] })),
+        }),
       );
       calls.push(pipeline.ingest(body));
     }
@@ -102,14 +165,31 @@ async function pipelineRun(db: Database, concurrency: number, batchRows: number)
     tick += 1;
   }
   const elapsed = (performance.now() - began) / 1000;
-  return { layer: 'pipeline (parse JSON, validate, window, NEWS2, rules, write; no HTTP)', concurrency, batchRows, samples: written, seconds: round(elapsed), samplesPerSecond: Math.round(written / elapsed) };
+  return {
+    layer: 'pipeline (parse JSON, validate, window, NEWS2, rules, write; no HTTP)',
+    concurrency,
+    batchRows,
+    samples: written,
+    seconds: round(elapsed),
+    samplesPerSecond: Math.round(written / elapsed),
+  };
 }
 
 const round = (v: number) => Math.round(v * 100) / 100;
 const figures: Record<string, unknown[]> = {};
 for (const backend of backends) {
   const runs: unknown[] = [];
-  const configs = backend === 'postgres' ? [[4, 5_000], [4, 10_000], [8, 10_000]] : [[1, 5_000], [1, 10_000]];
+  const configs =
+    backend === 'postgres'
+      ? [
+          [4, 5_000],
+          [4, 10_000],
+          [8, 10_000],
+        ]
+      : [
+          [1, 5_000],
+          [1, 10_000],
+        ];
   for (const [concurrency, batchRows] of configs as Array<[number, number]>) {
     const test = await open(backend);
     try {
@@ -136,5 +216,5 @@ await recordResult(
   figures,
   'Durable: every batch is a committed multi-row INSERT (synchronous_commit on, logged partitioned table, primary key (device, kind, time) + patient index). ' +
     'The load is 10,000 beds x 5 vitals offered one simulated second at a time (50,000 rows in 10,000 write calls), repeated until the time is up. ' +
-    'Machine shared with other engineers\' builds and tests (2 cores): see loadAverage.',
+    "Machine shared with other engineers' builds and tests (2 cores): see loadAverage.",
 );

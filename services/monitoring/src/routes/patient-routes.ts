@@ -8,12 +8,21 @@ import { querySeries, type Resolution, resolutions } from '../store/series-query
 import { snapshot } from './live-routes.ts';
 import { fhirIdPattern, type RouteDeps } from './route-deps.ts';
 
+/** Limits apply to measured values, not to ACVPU or air/oxygen. */
+const numericKinds = [
+  'respiratoryRate',
+  'spo2',
+  'systolicBp',
+  'diastolicBp',
+  'heartRate',
+  'temperature',
+] as const;
 const limitSchema = z.object({ low: z.number().optional(), high: z.number().optional() }).strict();
 const settingsSchema = z
   .object({
     spo2Scale: z.union([z.literal(1), z.literal(2)]),
     hypercapnicTargetRange: z.boolean().optional(),
-    limits: z.partialRecord(z.enum(vitalKinds as [VitalKind, ...VitalKind[]]), limitSchema).default({}),
+    limits: z.partialRecord(z.enum(numericKinds), limitSchema).default({}),
     documentedBy: z.string().min(1).max(200),
   })
   .strict()

@@ -16,7 +16,11 @@ export interface AuditProducerOptions {
   schema: string;
   logger?: BusLogger;
   newId?: () => string;
-  /** How long the first event of a batch waits for company before the batch commits. Default 2 ms. */
+  /**
+   * How long the first event of a batch waits for company before the batch commits. Default 0: it
+   * commits on the next turn of the event loop, and whatever arrives while that commit runs forms
+   * the next batch — batches grow with load, and a lone read pays no fixed delay.
+   */
   flushDelayMs?: number;
   /** Events per group commit at most. Default 256. */
   maxBatch?: number;
@@ -59,7 +63,7 @@ export function createAuditProducer(options: AuditProducerOptions): AuditProduce
   const { db, source } = options;
   const logger = options.logger ?? silentLogger;
   const newId = options.newId ?? randomUUID;
-  const flushDelayMs = options.flushDelayMs ?? 2;
+  const flushDelayMs = options.flushDelayMs ?? 0;
   const maxBatch = options.maxBatch ?? 256;
   const outbox = createOutbox({
     db,
@@ -71,7 +75,7 @@ export function createAuditProducer(options: AuditProducerOptions): AuditProduce
   });
 
   const buffer: Waiting[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   let committing: Promise<void> | undefined;
 
   const stamped = (event: AuditEvent, id: string): AuditEvent => ({ ...event, id });
@@ -97,7 +101,8 @@ export function createAuditProducer(options: AuditProducerOptions): AuditProduce
   /** At most one group commit runs at a time; what arrives meanwhile forms the next batch. */
   function flush(): void {
     if (timer !== undefined) {
-      clearTimeout(timer);
+      if (flushDelayMs === 0) clearImmediate(timer as NodeJS.Immediate);
+      else clearTimeout(timer as NodeJS.Timeout);
       timer = undefined;
     }
     if (committing !== undefined || buffer.length === 0) return;
@@ -110,7 +115,9 @@ export function createAuditProducer(options: AuditProducerOptions): AuditProduce
 
   function schedule(): void {
     if (buffer.length >= maxBatch) flush();
-    else if (timer === undefined && committing === undefined) timer = setTimeout(flush, flushDelayMs);
+    else if (timer === undefined && committing === undefined) {
+      timer = flushDelayMs === 0 ? setImmediate(flush) : setTimeout(flush, flushDelayMs);
+    }
   }
 
   async function drain(): Promise<void> {

@@ -13,8 +13,8 @@ let ids: string[];
 
 beforeAll(async () => {
   [platform, browser] = await Promise.all([startPlatform(), openBrowser()]);
-  ids = await transact(platform.url, clinicalBundle());
-}, 120_000);
+  ids = await transact(platform, clinicalBundle());
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();

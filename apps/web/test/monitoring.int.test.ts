@@ -25,17 +25,17 @@ interface AlertView {
 
 beforeAll(async () => {
   [platform, browser] = await Promise.all([startPlatform(), openBrowser()]);
-  const ids = await transact(platform.url, clinicalBundle());
+  const ids = await transact(platform, clinicalBundle());
   stable = ids[0]!;
   unwell = ids[1]!;
-  await addWard(platform.url, 'ward-7', 'Ward 7 — Respiratory');
-  stableBed = new BedsideDevice(platform.url, 'bed-7-1');
-  unwellBed = new BedsideDevice(platform.url, 'bed-7-2');
+  await addWard(platform, 'ward-7', 'Ward 7 — Respiratory');
+  stableBed = new BedsideDevice(platform, 'bed-7-1');
+  unwellBed = new BedsideDevice(platform, 'bed-7-2');
   await stableBed.assign(stable, 'ward-7');
   await unwellBed.assign(unwell, 'ward-7');
   await stableBed.sendUntilScored(stable, normalVitals);
   await unwellBed.sendUntilScored(unwell, deterioratedVitals);
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -114,7 +114,7 @@ describe('patient live view', () => {
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('Acknowledged');
     const alertId = await row.getAttribute('data-alert');
     const stored = await call<{ alerts: AlertView[] }>(
-      platform.url,
+      platform,
       'GET',
       `/monitoring/v1/patients/${stable}/alerts`,
     );
@@ -138,7 +138,7 @@ describe('alert inbox', () => {
     const row = page.locator(`tr[data-alert="${alertId}"]`);
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('Acknowledged');
     const stored = await call<{ alerts: AlertView[] }>(
-      platform.url,
+      platform,
       'GET',
       `/monitoring/v1/patients/${unwell}/alerts`,
     );

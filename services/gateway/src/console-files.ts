@@ -105,12 +105,14 @@ export function addConsole(app: FastifyInstance, built: ConsoleFiles): void {
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, file: ConsoleFile) {
+  // The type goes on a 304 too: the browser merges a 304's headers into its cached copy, and the
+  // security headers pick the CSP by type (an HTML page must not inherit the API's default-src 'none').
   reply
+    .type(file.type)
     .header('cache-control', file.cacheControl)
     .header('etag', file.etag)
     .header('vary', 'accept-encoding');
   if (matchesEtag(request.headers['if-none-match'], file.etag)) return reply.code(304).send();
-  reply.type(file.type);
   if (file.gzip && acceptsGzip(request.headers['accept-encoding'])) {
     return reply.header('content-encoding', 'gzip').send(file.gzip);
   }

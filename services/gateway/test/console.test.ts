@@ -67,6 +67,8 @@ describe('the built console at /', () => {
     expect(etag).toMatch(/^"[\w-]+"$/);
     const again = await fetch(`${host.url}/`, { headers: { 'if-none-match': etag! } });
     expect(again.status).toBe(304);
+    // A browser merges these into its cached copy: the page's CSP, not the APIs' default-src 'none'.
+    expect(again.headers.get('content-security-policy')).toContain("default-src 'self'");
     const other = await fetch(`${host.url}/`, { headers: { 'if-none-match': '"something-else"' } });
     expect(other.status).toBe(200);
   });

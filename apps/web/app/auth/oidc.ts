@@ -140,14 +140,18 @@ export async function refresh(
   return { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
 }
 
+/**
+ * Where to end the provider's session too (RP-initiated logout), so the next person at this
+ * workstation has to sign in. No post_logout_redirect_uri: the provider shows its own page.
+ */
 export function endSessionUrl(
   metadata: ProviderMetadata,
+  client: ClientSettings,
   idToken: string | undefined,
-  returnTo: string,
 ): string | undefined {
   if (!metadata.end_session_endpoint) return undefined;
   const url = new URL(metadata.end_session_endpoint);
-  const params = new URLSearchParams({ post_logout_redirect_uri: returnTo });
+  const params = new URLSearchParams({ client_id: client.clientId });
   if (idToken) params.set('id_token_hint', idToken);
   url.search = params.toString();
   return url.toString();

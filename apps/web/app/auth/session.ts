@@ -53,6 +53,7 @@ export class Session {
   #metadata: ProviderMetadata | undefined;
   #tokens: TokenSet | undefined;
   #refreshing: Promise<boolean> | undefined;
+  #started: Promise<void> | undefined;
   #snapshot: SessionSnapshot = { status: 'starting' };
   #listeners = new Set<(snapshot: SessionSnapshot) => void>();
 
@@ -70,8 +71,13 @@ export class Session {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Finds the provider and restores tokens kept by this tab. */
-  async start(): Promise<void> {
+  /** Finds the provider and restores tokens kept by this tab (once; later calls wait for it). */
+  start(): Promise<void> {
+    this.#started ??= this.#start();
+    return this.#started;
+  }
+
+  async #start(): Promise<void> {
     try {
       this.#metadata = await discover(this.#deps.fetch, this.#deps.origin);
     } catch (error) {
@@ -97,6 +103,7 @@ export class Session {
 
   /** The redirect back from the provider; returns where the user was going. */
   async completeSignIn(search: string): Promise<string> {
+    await this.start();
     if (!this.#metadata) throw new Error('This platform has no sign-in service');
     const kept = this.#deps.storage.getItem(pendingKey);
     this.#deps.storage.removeItem(pendingKey);
@@ -131,7 +138,7 @@ export class Session {
   signOut(): void {
     const idToken = this.#tokens?.idToken;
     this.#forget('signed-out');
-    const url = this.#metadata && endSessionUrl(this.#metadata, idToken, `${this.#deps.origin}/`);
+    const url = this.#metadata && endSessionUrl(this.#metadata, this.#client, idToken);
     if (url) this.#deps.navigate(url);
   }
 

@@ -1,7 +1,7 @@
 // A bedside monitor for the browser tests: a FHIR Device in records assigned to a patient and a
 // ward (how monitoring learns who a device measures), sending vital-sign batches to monitoring's
 // real ingest API, as a device on the ward network does.
-import { call } from './platform.ts';
+import { call, type Platform } from './platform.ts';
 
 export interface Vitals {
   rr: number;
@@ -34,8 +34,8 @@ export function vitalsBatch(device: string, timeMs: number, vitals: Vitals) {
   };
 }
 
-export async function addWard(url: string, id: string, name: string): Promise<void> {
-  const reply = await call(url, 'PUT', `/fhir/R4/Location/${id}`, {
+export async function addWard(platform: Platform, id: string, name: string): Promise<void> {
+  const reply = await call(platform, 'PUT', `/fhir/R4/Location/${id}`, {
     resourceType: 'Location',
     id,
     status: 'active',
@@ -55,15 +55,15 @@ export async function addWard(url: string, id: string, name: string): Promise<vo
 
 export class BedsideDevice {
   readonly id: string;
-  readonly url: string;
+  readonly platform: Platform;
 
-  constructor(url: string, id: string) {
-    this.url = url;
+  constructor(platform: Platform, id: string) {
+    this.platform = platform;
     this.id = id;
   }
 
   async assign(patientId: string, wardId: string): Promise<void> {
-    const reply = await call(this.url, 'PUT', `/fhir/R4/Device/${this.id}`, {
+    const reply = await call(this.platform, 'PUT', `/fhir/R4/Device/${this.id}`, {
       resourceType: 'Device',
       id: this.id,
       status: 'active',
@@ -77,7 +77,7 @@ export class BedsideDevice {
   async send(vitals: Vitals, timeMs = Date.now()): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const reply = await call<{ accepted: number }>(
-        this.url,
+        this.platform,
         'POST',
         '/monitoring/v1/samples',
         vitalsBatch(this.id, timeMs, vitals),
@@ -96,7 +96,7 @@ export class BedsideDevice {
     for (;;) {
       await this.send(vitals);
       const latest = await call<{ news2: unknown }>(
-        this.url,
+        this.platform,
         'GET',
         `/monitoring/v1/patients/${patientId}/latest`,
       );

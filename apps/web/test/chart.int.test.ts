@@ -1,6 +1,7 @@
 // The console in a real browser (Debian's Chromium) against the real platform: the built console
 // served by the gateway, records over in-memory PGlite. Screens that read records: the patient
-// chart with its sections and plots. Screenshots go to .tmp/web-screenshots/.
+// chart with its sections and plots, and the record-access view over the audit trail.
+// Screenshots go to .tmp/web-screenshots/.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, openBrowser, screenshot } from './support/browser.ts';
@@ -46,6 +47,30 @@ describe('console shell', () => {
   });
 });
 
+describe('patient list', () => {
+  it('finds patients by name (FHIR name search), keyboard only', async () => {
+    const page = await open('/patients');
+    await page.locator('#patient-search').waitFor();
+    // The first Tab reaches the skip link, then the search is reachable and submits with Enter.
+    await page.keyboard.press('Tab');
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document
+            .activeElement.textContent,
+      ),
+    ).toBe('Skip to content');
+    await page.locator('#patient-search').focus();
+    await page.keyboard.type('Ok');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/patients\?q=Ok$/);
+    const names = page.locator('table.patients tbody th a');
+    await expect.poll(() => names.allTextContents()).toEqual(['Okafor, Chinedu', 'Okonkwo, Adaeze']);
+    await screenshot(page, 'patient-list-open');
+    await page.close();
+  });
+});
+
 describe('patient chart', () => {
   it('shows demographics, sections and vital-sign plots, with the heading focused', async () => {
     const page = await open(`/patients/${ids[0]}`);
@@ -60,6 +85,22 @@ describe('patient chart', () => {
     expect(await demographics.textContent()).toContain('female');
     await page.getByRole('region', { name: 'Vital signs over time' }).locator('canvas').first().waitFor();
     await screenshot(page, 'patient-chart');
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await screenshot(page, 'patient-chart-tablet');
+    await page.close();
+  });
+});
+
+describe('record access (privacy officer)', () => {
+  it("lists who read the patient's record, from the audit trail", async () => {
+    // Reading the chart above is itself in the trail: records audits every read and search.
+    const page = await open(`/privacy?patient=${ids[0]}`);
+    await expect.poll(() => page.locator('#access-title').textContent()).toBe('Who accessed Okonkwo, Adaeze');
+    const rows = page.locator('table.access tbody tr');
+    await rows.first().waitFor({ timeout: 15_000 });
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect(await page.locator('table.access').textContent()).toContain(`Patient/${ids[0]}`);
+    await screenshot(page, 'record-access');
     await page.close();
   });
 });

@@ -124,6 +124,29 @@ describe('extraction', () => {
     ]);
     expect(values(observation, 'subject')).toBeDefined();
     expect(values({ ...observation, subject: { reference: 'Group/g1' } }, 'patient')).toBeUndefined();
+    // a contained reference is kept (as url) so :missing sees it; a canonical splits like a reference
+    expect(values({ ...observation, subject: { reference: '#p' } }, 'subject')!.values[0]).toMatchObject({
+      url: '#p',
+    });
+    expect(
+      values(
+        { resourceType: 'Procedure', instantiatesCanonical: ['PlanDefinition/KDN5'] },
+        'instantiates-canonical',
+      )!.values[0],
+    ).toMatchObject({ targetType: 'PlanDefinition', targetId: 'KDN5' });
+    // `as` on a repeating element: every component's value, not an error
+    const multi = {
+      ...observation,
+      component: [
+        ...observation.component,
+        { code: { coding: [{ code: 'b' }] }, valueQuantity: { value: 2 } },
+      ],
+    };
+    expect(values(multi, 'component-value-quantity')!.values).toHaveLength(2);
+    // a computed boolean (deceased.exists() and deceased != false)
+    expect(values({ resourceType: 'Patient', deceasedDateTime: '2020' }, 'deceased')!.values).toEqual([
+      { kind: 'token', system: null, code: 'true', text: null },
+    ]);
   });
 
   it('reads names and addresses part by part, and skips what is absent', () => {

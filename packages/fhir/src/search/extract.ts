@@ -32,7 +32,7 @@ function evaluatorFor(base: string, expression: string): Evaluator | null {
     try {
       const { compile, r4 } = fhirpathEngine();
       const fn = compile({ base, expression }, r4, { async: false, resolveInternalTypes: false });
-      evaluator = (node) => (fn(node as never) as unknown[]).filter(isResultNode);
+      evaluator = (node) => (fn(node as never) as unknown[]).map(asResultNode).filter((n) => n !== undefined);
     } catch {
       evaluator = null;
     }
@@ -41,8 +41,14 @@ function evaluatorFor(base: string, expression: string): Evaluator | null {
   return evaluator;
 }
 
-function isResultNode(value: unknown): value is ResultNode {
-  return typeof value === 'object' && value !== null && 'data' in value && 'fhirNodeDataType' in value;
+/** A model node as is; a computed primitive (e.g. `deceased.exists() and …` → true) typed by its JS type. */
+function asResultNode(value: unknown): ResultNode | undefined {
+  if (typeof value === 'object' && value !== null && 'data' in value && 'fhirNodeDataType' in value) {
+    return value as ResultNode;
+  }
+  if (typeof value === 'boolean') return { data: value, fhirNodeDataType: 'boolean', path: null };
+  if (typeof value === 'string') return { data: value, fhirNodeDataType: 'string', path: null };
+  return undefined;
 }
 
 function typed(node: ResultNode): TypedNode {

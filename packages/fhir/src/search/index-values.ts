@@ -155,47 +155,37 @@ function quantityValues(node: TypedNode, out: IndexValue[]): void {
 
 const relativeReference = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[^/]+)?$/;
 
+/**
+ * A reference (or a canonical/uri used as one): relative `Type/id` splits in two, anything else —
+ * absolute URL, canonical, `#contained` — is kept as url. A reference with neither (display only)
+ * still gets a row, so `:missing` sees the element is there.
+ */
 function referenceValues(node: TypedNode, out: IndexValue[], targetType: string | undefined): void {
   const { data } = node;
-  if (typeof data === 'string') {
-    // canonical or uri used as a reference
-    if (data !== '')
-      out.push({
-        kind: 'reference',
-        targetType: null,
-        targetId: null,
-        url: data,
-        identifierSystem: null,
-        identifierValue: null,
-      });
-    return;
-  }
-  if (!isObject(data)) return;
-  const reference = str(data.reference);
-  const identifier = isObject(data.identifier) ? data.identifier : undefined;
+  const object = isObject(data) ? data : undefined;
+  const reference = typeof data === 'string' ? str(data) : object ? str(object.reference) : null;
+  if (object === undefined && reference === null) return;
+  const identifier = object && isObject(object.identifier) ? object.identifier : undefined;
   let typePart: string | null = null;
   let idPart: string | null = null;
   let url: string | null = null;
-  if (reference !== null && !reference.startsWith('#')) {
+  if (reference !== null) {
     const match = relativeReference.exec(reference);
     if (match) [, typePart, idPart] = match as unknown as [string, string, string];
     else url = reference;
   }
   if (targetType !== undefined) {
     const urlType = url === null ? null : (/\/([A-Z][A-Za-z]+)\/[^/]+$/.exec(url)?.[1] ?? null);
-    const known = typePart ?? urlType ?? str(data.type);
+    const known = typePart ?? urlType ?? (object ? str(object.type) : null);
     if (known !== targetType) return;
   }
-  const identifierSystem = identifier ? str(identifier.system) : null;
-  const identifierValue = identifier ? str(identifier.value) : null;
-  if (typePart === null && url === null && identifierValue === null) return;
   out.push({
     kind: 'reference',
     targetType: typePart,
     targetId: idPart,
     url,
-    identifierSystem,
-    identifierValue,
+    identifierSystem: identifier ? str(identifier.system) : null,
+    identifierValue: identifier ? str(identifier.value) : null,
   });
 }
 

@@ -84,6 +84,16 @@ function unwrap(part: string): string {
 
 const resolveFilter = /\.where\(resolve\(\) is ([A-Za-z]+)\)/;
 
+/**
+ * `X as T` and `X.as(T)` need a single item (an error on a repeating element such as
+ * Observation.component.value); `ofType(T)` filters a collection the same way.
+ */
+function asOfType(part: string): string {
+  return part
+    .replace(/^(.*\S)\s+as\s+([A-Za-z]+)$/, '($1).ofType($2)')
+    .replace(/\.as\(([A-Za-z]+)\)/g, '.ofType($1)');
+}
+
 /** The parts of `expression` rooted at `type` (or at Resource/DomainResource), re-rooted at `type`. */
 function pathsFor(type: string, expression: string): SearchPath[] {
   const paths: SearchPath[] = [];
@@ -91,7 +101,7 @@ function pathsFor(type: string, expression: string): SearchPath[] {
     let part = unwrap(raw);
     const root = /^([A-Za-z]+)\b/.exec(part)?.[1];
     if (root !== type && root !== 'Resource' && root !== 'DomainResource') continue;
-    part = `${type}${part.slice(root.length)}`;
+    part = asOfType(`${type}${part.slice(root.length)}`);
     const filter = resolveFilter.exec(part);
     if (filter) {
       paths.push({ expression: part.replace(resolveFilter, ''), targetType: filter[1]! });
@@ -122,7 +132,9 @@ function definitionFor(type: string, sp: SearchParameter): SearchParamDefinition
       return {
         type: (target?.type ?? 'token') as SearchParamType,
         code: target?.code ?? component.definition,
-        expression: component.expression,
+        expression: splitUnion(component.expression)
+          .map((part) => asOfType(unwrap(part)))
+          .join(' | '),
       };
     },
   );

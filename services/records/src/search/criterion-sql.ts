@@ -121,11 +121,13 @@ function rowParamSql(
   resource: string,
   criterion: Extract<Criterion, { kind: 'param' }>,
 ): string {
-  if (criterion.modifier !== undefined) throw invalidSearch(`${criterion.param as string} takes no modifier`);
+  // Every resource has an id and a lastUpdated: `:missing=true` matches none, `false` all.
+  if (criterion.modifier === 'missing') return parseMissing(criterion.values) ? 'FALSE' : 'TRUE';
   if (criterion.param === '_id') {
     const ids = criterion.values.map((value) => value.replace(/\\(.)/g, '$1'));
     if (ids.some((id) => id === '')) throw invalidSearch('An _id search value is empty');
-    return `${resource}.id = ANY(${bind(ctx, ids, 'text[]')})`;
+    const match = `${resource}.id = ANY(${bind(ctx, ids, 'text[]')})`;
+    return criterion.modifier === 'not' ? `NOT ${match}` : match;
   }
   const column = `${resource}.last_updated`;
   return `(${criterion.values.map((value) => instantPredicate(ctx, value, column)).join(' OR ')})`;

@@ -45,7 +45,10 @@ function checkModifier(
   modifier: string | undefined,
 ): void {
   if (modifier === undefined) return;
-  if (typeof def === 'string') throw new UnknownParameter(`${def} takes no modifier`);
+  if (typeof def === 'string') {
+    if (modifier === 'missing' || (def === '_id' && modifier === 'not')) return;
+    throw new UnknownParameter(`${def} takes no modifier but :missing${def === '_id' ? ' and :not' : ''}`);
+  }
   const allowed = modifiersByType[def.type] ?? [];
   if (allowed.includes(modifier)) {
     if (modifier === 'of-type' && def.code !== 'identifier')

@@ -149,6 +149,9 @@ export function searchSuite(context: () => { records: RecordsApp; db: Database }
       expect(await ids('/fhir/R4/Patient?_id=pat-2,nope')).toEqual(['pat-2']);
       expect(await ids('/fhir/R4/Patient?_lastUpdated=gt2020-01-01')).toEqual(['pat-1', 'pat-2']);
       expect(await ids('/fhir/R4/Patient?_lastUpdated=lt2020-01-01')).toEqual([]);
+      expect(await ids('/fhir/R4/Patient?_id:not=pat-2&_id=pat-1,pat-2')).toEqual(['pat-1']);
+      expect(await ids('/fhir/R4/Patient?_id:missing=true')).toEqual([]);
+      expect(await ids('/fhir/R4/Patient?_lastUpdated:missing=false&gender=male')).toEqual(['pat-2']);
     });
 
     it('follows chains of any depth and reverse chains', async () => {

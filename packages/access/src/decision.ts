@@ -54,6 +54,14 @@ function reachOf(principal: Principal, role: Role, now: Date): Reach {
   return reach;
 }
 
+/** The part of `reach` that is the launch patient. */
+function narrowTo(reach: Reach, patient: string): Reach {
+  const narrowed: Reach = { all: false, patients: new Set(), emergency: new Set() };
+  if (reach.all || reach.patients.has(patient)) narrowed.patients.add(patient);
+  else if (reach.emergency.has(patient)) narrowed.emergency.add(patient);
+  return narrowed;
+}
+
 /**
  * Type-level decision, before anything is read: the token's scopes and the user's roles must allow
  * `permission` on `type`. Patient-context and compartment limits are applied per resource later
@@ -63,12 +71,9 @@ export function decideType(principal: Principal, type: string, permission: Permi
   if (principal.kind === 'system') {
     return scopesAllow(principal.scopes, 'system', type, permission) ? allow : denied('scope');
   }
-  if (principal.patient !== undefined && scopesAllow(principal.scopes, 'patient', type, permission)) {
-    // Patient-context scopes: reads of types outside the compartment (Medication, Organization) are
-    // allowed by the scope; writes must stay in the compartment (checked per resource).
-    return allow;
-  }
-  if (!scopesAllow(principal.scopes, 'user', type, permission)) return denied('scope');
+  const patientScope =
+    principal.patient !== undefined && scopesAllow(principal.scopes, 'patient', type, permission);
+  if (!patientScope && !scopesAllow(principal.scopes, 'user', type, permission)) return denied('scope');
   return principal.roles.some((role) => roleAllows(role, type, permission)) ? allow : denied('role');
 }
 
@@ -105,25 +110,25 @@ export function decideResource(principal: Principal, access: ResourceAccess, now
     return emergency ? { allowed: true, emergency: true } : allow;
   };
 
-  // Patient-context scopes (SMART): the launch patient's compartment.
-  if (
+  // For each role that allows the operation: the user's reach, narrowed to the launch patient when
+  // the grant comes from a patient/ scope (SMART: patient scopes never reach beyond the user's rights).
+  const patientScope =
     principal.patient !== undefined &&
-    scopesAllow(principal.scopes, 'patient', access.type, access.permission)
-  ) {
-    const fromPatientScope = within({
-      all: false,
-      patients: new Set([principal.patient]),
-      emergency: new Set(),
-    });
-    if (fromPatientScope) return fromPatientScope;
-  }
-  if (!scopesAllow(principal.scopes, 'user', access.type, access.permission)) return refuse;
+    scopesAllow(principal.scopes, 'patient', access.type, access.permission);
+  const userScope = scopesAllow(principal.scopes, 'user', access.type, access.permission);
+  if (!patientScope && !userScope) return refuse;
   let best: Decision | undefined;
   for (const role of principal.roles) {
     if (!roleAllows(role, access.type, access.permission)) continue;
-    const decision = within(reachOf(principal, role, now));
-    if (decision?.allowed && !decision.emergency) return decision;
-    best ??= decision;
+    const reach = reachOf(principal, role, now);
+    const candidates: Reach[] = [];
+    if (userScope) candidates.push(reach);
+    if (patientScope) candidates.push(narrowTo(reach, principal.patient!));
+    for (const candidate of candidates) {
+      const decision = within(candidate);
+      if (decision?.allowed && !decision.emergency) return decision;
+      best ??= decision;
+    }
   }
   return best ?? refuse;
 }

@@ -4,7 +4,7 @@
 // committed together through monitoring's transactional outbox. Persistence never delays the frame.
 import type { Outbox } from '@healthlane/bus';
 import type { Clock } from '@healthlane/kit';
-import type { Database } from '@healthlane/store';
+import type { Database, Transaction } from '@healthlane/store';
 import type { Logger } from 'pino';
 import type { RuleKey, Severity } from '../domain/alert-rules.ts';
 import {
@@ -125,43 +125,68 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     if (persisted.length > 0) persist(current, persisted);
   }
 
+  /** Changes waiting to be written; drained in groups, one transaction per group, in order. */
+  const queue: Array<{ alert: OpenAlert; effects: AlertEffect[] }> = [];
+  let draining = false;
+
   function persist(alert: OpenAlert, effects: AlertEffect[]): void {
-    const snapshot = structuredClone(alert);
-    persisting = persisting
-      .then(() =>
-        db.transaction(async (tx) => {
-          const s = snapshot.state;
-          await tx.query(
-            `INSERT INTO monitoring.alert (id, patient_id, rule, status, severity, state, detail, raised_at,
-               acknowledged_at, acknowledged_by, resolved_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12)
-             ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity,
-               state = excluded.state, detail = excluded.detail, raised_at = excluded.raised_at,
-               acknowledged_at = excluded.acknowledged_at, acknowledged_by = excluded.acknowledged_by,
-               resolved_at = excluded.resolved_at, updated_at = excluded.updated_at`,
-            [
-              snapshot.id,
-              snapshot.patientId,
-              snapshot.rule,
-              s.status,
-              s.severity,
-              JSON.stringify(s),
-              JSON.stringify(snapshot.detail),
-              new Date(s.raisedAtMs),
-              s.acknowledgedAtMs === undefined ? null : new Date(s.acknowledgedAtMs),
-              s.acknowledgedBy ?? null,
-              s.resolvedAtMs === undefined ? null : new Date(s.resolvedAtMs),
-              clock.now(),
-            ],
-          );
-          for (const effect of effects) {
-            const subject = `monitoring.alert.${effect.type === 're-raised' ? 'reraised' : effect.type}`;
-            await outbox.enqueue(tx, subject, { alert: view(snapshot), event: effect });
-          }
-        }),
-      )
-      .then(() => outbox.kick())
-      .catch((error: unknown) => logger.error({ err: error }, 'alert change not persisted'));
+    queue.push({ alert: structuredClone(alert), effects });
+    if (draining) return;
+    draining = true;
+    persisting = drain();
+  }
+
+  async function drain(): Promise<void> {
+    // A mass event (a ward's devices all falling silent) becomes a few transactions, not thousands.
+    while (queue.length > 0) {
+      const group = queue.splice(0, 500);
+      try {
+        await db.transaction(async (tx) => {
+          for (const { alert, effects } of group) await write(tx, alert, effects);
+        });
+        outbox.kick();
+      } catch {
+        // One bad change must not take its group down: write them one by one.
+        for (const { alert, effects } of group) {
+          await db
+            .transaction((tx) => write(tx, alert, effects))
+            .catch((error: unknown) => logger.error({ err: error }, 'alert change not persisted'));
+        }
+        outbox.kick();
+      }
+    }
+    draining = false;
+  }
+
+  async function write(tx: Transaction, snapshot: OpenAlert, effects: AlertEffect[]): Promise<void> {
+    const s = snapshot.state;
+    await tx.query(
+      `INSERT INTO monitoring.alert (id, patient_id, rule, status, severity, state, detail, raised_at,
+         acknowledged_at, acknowledged_by, resolved_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity,
+         state = excluded.state, detail = excluded.detail, raised_at = excluded.raised_at,
+         acknowledged_at = excluded.acknowledged_at, acknowledged_by = excluded.acknowledged_by,
+         resolved_at = excluded.resolved_at, updated_at = excluded.updated_at`,
+      [
+        snapshot.id,
+        snapshot.patientId,
+        snapshot.rule,
+        s.status,
+        s.severity,
+        JSON.stringify(s),
+        JSON.stringify(snapshot.detail),
+        new Date(s.raisedAtMs),
+        s.acknowledgedAtMs === undefined ? null : new Date(s.acknowledgedAtMs),
+        s.acknowledgedBy ?? null,
+        s.resolvedAtMs === undefined ? null : new Date(s.resolvedAtMs),
+        clock.now(),
+      ],
+    );
+    for (const effect of effects) {
+      const subject = `monitoring.alert.${effect.type === 're-raised' ? 'reraised' : effect.type}`;
+      await outbox.enqueue(tx, subject, { alert: view(snapshot), event: effect });
+    }
   }
 
   return {

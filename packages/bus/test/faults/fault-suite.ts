@@ -56,7 +56,8 @@ async function restart(env: StackEnv) {
 }
 
 export function faultSuite(pair: string, envFor: () => StackEnv): void {
-  describe(`outbox under SIGKILL: ${pair}`, () => {
+  // Each test starts and kills real processes: minutes, not seconds, on a loaded machine.
+  describe(`outbox under SIGKILL: ${pair}`, { timeout: 300_000 }, () => {
     it('(a) a writer killed after commit, before the relay ran: delivered and applied once after restart', async () => {
       const note = `a-${randomUUID()}`;
       const writer = startFixture({ ...envFor(), HL_FAULT_ROLE: 'commit-then-die', HL_FAULT_NOTE: note });

@@ -30,9 +30,14 @@ export function startFixture(env: Record<string, string | undefined>): FixturePr
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
-    reached(state, timeoutMs = 30_000) {
+    // Generous: a fixture starts tsx and an embedded database, which takes tens of seconds on a
+    // loaded 2-core machine. One that never gets there is killed, so it cannot hold the data directory.
+    reached(state, timeoutMs = 120_000) {
       return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => fail(`did not reach '${state}' within ${timeoutMs} ms`), timeoutMs);
+        const timer = setTimeout(() => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          fail(`did not reach '${state}' within ${timeoutMs} ms`);
+        }, timeoutMs);
         const check = () => {
           if (stdout.split('\n').includes(`state:${state}`)) done(resolve);
         };

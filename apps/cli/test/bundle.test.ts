@@ -28,7 +28,10 @@ describe('dist/healthlane.mjs', () => {
     const { stdout } = await run(process.execPath, [bundle, 'services', '--json']);
     expect(JSON.parse(stdout)).toEqual([
       expect.objectContaining({ name: 'gateway' }),
+      expect.objectContaining({ name: 'identity' }),
       expect.objectContaining({ name: 'records' }),
+      expect.objectContaining({ name: 'monitoring' }),
+      expect.objectContaining({ name: 'audit' }),
     ]);
   });
 

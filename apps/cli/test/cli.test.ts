@@ -107,6 +107,7 @@ describe('healthlane services', () => {
     expect(result).toBe(0);
     expect(JSON.parse(out)).toEqual([
       expect.objectContaining({ name: 'gateway' }),
+      expect.objectContaining({ name: 'identity', prefixes: ['/auth', '/fhir/R4/.well-known'] }),
       expect.objectContaining({ name: 'records', prefixes: ['/fhir'] }),
       expect.objectContaining({ name: 'monitoring' }),
       expect.objectContaining({ name: 'audit', prefixes: ['/fhir/R4/AuditEvent', '/audit'] }),

@@ -67,6 +67,6 @@ describe('selectServices', () => {
     const error = await configError(() =>
       selectServices([...builtInServices], { HEALTHLANE_SERVICES: 'gateway,billing' }),
     );
-    expect(error.problems[0]?.reason).toMatch(/unknown service "billing"; known: gateway, records/);
+    expect(error.problems[0]?.reason).toMatch(/unknown service "billing"; known: gateway, identity, records/);
   });
 });

@@ -193,7 +193,7 @@ try {
       figures,
     };
   }
-  await cleanups.pop()?.(); // the server
+  await server.stop(); // the bare server runs on the same cores next (stop is idempotent)
   let bare: LoadFigures[] = [];
   if (sampleBody) {
     const bodyFile = join(os.tmpdir(), `healthlane-search-bench-body-${port}.json`);

@@ -8,15 +8,7 @@ import type { OracleRun } from './run.ts';
  * gone is printed so the entry can be removed.
  */
 export const KNOWN_MISMATCHES: Record<string, string> = {
-  'Patient.deceased':
-    'the R4 expression `deceased.exists() and deceased != false` is false (a value) for a patient without deceased[x]; the engine indexes nothing',
-  'Observation.combo-value-concept': 'Observation.component.value[x] is not indexed',
-  'Observation.combo-value-quantity': 'Observation.component.value[x] is not indexed',
-  'Observation.component-value-concept': 'Observation.component.value[x] is not indexed',
-  'Observation.component-value-quantity': 'Observation.component.value[x] is not indexed',
   'Observation.value-string': '(Observation.value as CodeableConcept).text is not indexed',
-  'Observation.code-value-date':
-    'the component `value.as(DateTime)` (an R4 erratum for dateTime) is not indexed',
 };
 
 export function judgeMismatches(run: OracleRun): {

@@ -51,6 +51,10 @@ function valuePresence(type: string, values: TypedValue[]): Verdict {
       ? 'yes'
       : 'may';
   }
+  if (type === 'quantity') {
+    // Range and SampledData hold no single quantity: whether they count as a value is left open.
+    return values.some((v) => v.type !== 'Range' && v.type !== 'SampledData') ? 'yes' : 'may';
+  }
   return 'yes';
 }
 

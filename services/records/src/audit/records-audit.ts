@@ -57,6 +57,12 @@ const writeInteraction: Record<string, AuditInteraction> = {
   deleted: 'delete',
 };
 
+function singleWrite(request: FastifyRequest): boolean {
+  const route = request.is404 ? undefined : request.routeOptions.url;
+  const audited = auditedRequest(request.method, route, request.params as Record<string, string>, undefined);
+  return audited !== undefined && ['create', 'update', 'patch', 'delete'].includes(audited.interaction);
+}
+
 export function createRecordsAudit(options: RecordsAuditOptions) {
   const { clock, logger } = options;
   const producer = createAuditProducer({
@@ -195,8 +201,10 @@ export function createRecordsAudit(options: RecordsAuditOptions) {
     app.addHook('onSend', async (request, reply, payload) => {
       const status = reply.statusCode;
       const state = storage.getStore();
-      // A successful write was audited with its data, in its own transaction.
-      if (status < 400 && state !== undefined && state.writesAudited > 0) return payload;
+      // A successful REST write was audited with its data, in its own transaction (a Bundle's
+      // entries were too, and the Bundle itself is recorded here).
+      if (status < 400 && state !== undefined && state.writesAudited > 0 && singleWrite(request))
+        return payload;
       const auditEvent = requestEvent(request, status, payload);
       if (auditEvent === undefined) return payload;
       try {

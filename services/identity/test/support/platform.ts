@@ -219,7 +219,6 @@ export async function authorize(platform: Platform, options: AuthorizeOptions) {
   if (response.status >= 400 || location === null) {
     return { status: response.status, body: await response.text(), verifier: pkce.verifier, jar };
   }
-  if (process.env.DEBUG_FLOW) console.log('first', response.status, location);
   if (location.startsWith(redirectUri))
     return { status: response.status, location, verifier: pkce.verifier, jar };
   const interactionUrl = new URL(location, platform.url).href;
@@ -235,12 +234,10 @@ export async function authorize(platform: Platform, options: AuthorizeOptions) {
     }).toString(),
   });
   location = response.headers.get('location');
-  if (process.env.DEBUG_FLOW) console.log('after login', response.status, location);
   if (location === null)
     return { status: response.status, body: await response.text(), verifier: pkce.verifier, jar };
   // Back to the provider, which redirects to the app with the code.
   for (let hop = 0; hop < 4 && !location.startsWith(redirectUri); hop++) {
-    if (process.env.DEBUG_FLOW) console.log(hop, location);
     response = await go(new URL(location, platform.url).href);
     location = response.headers.get('location') ?? '';
   }

@@ -65,7 +65,11 @@ export function pageStatement(ctx: SqlContext, query: PageQuery): { sql: string;
     { sql: 'id', cast: 'text', descending: false },
   ];
   const reversed = query.cursor?.direction === 'prev';
-  const inner = `SELECT ${select.join(', ')} FROM records.resource r WHERE ${where.join(' AND ')}`;
+  // With sort keys every candidate is read anyway: OFFSET 0 keeps the subquery whole, so each key's
+  // subselect runs once per row (not again for the cursor text and the keyset filter). Without
+  // sort keys the query must stay flat so the (type, id) primary key feeds ORDER BY … LIMIT.
+  const fence = sortColumns.length > 0 ? ' OFFSET 0' : '';
+  const inner = `SELECT ${select.join(', ')} FROM records.resource r WHERE ${where.join(' AND ')}${fence}`;
   const after =
     query.cursor === undefined ? 'TRUE' : afterCondition(ctx, columns, query.cursor.values, reversed);
   const outer = ['resource_type', 'id', 'json', ...keyNames.map((name) => `${name}::text AS ${name}_text`)];

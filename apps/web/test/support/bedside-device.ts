@@ -83,10 +83,10 @@ export class BedsideDevice {
         vitalsBatch(this.id, timeMs, vitals),
       );
       if (reply.status === 200 && reply.body.accepted === 8) return;
-      if ((reply.status !== 503 && reply.status !== 429) || attempt === 5) {
+      if ((reply.status !== 503 && reply.status !== 429) || attempt === 10) {
         throw new Error(`samples not accepted (${reply.status}): ${JSON.stringify(reply.body)}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }
   }
 

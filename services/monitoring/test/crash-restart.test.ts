@@ -22,7 +22,7 @@ async function startCli(): Promise<CliProcess> {
     HEALTHLANE_AUTH: 'off',
     LOG_LEVEL: 'warn',
   });
-  await waitFor200(`${url}/readyz`, 60_000).catch((error: Error) => {
+  await waitFor200(`${url}/readyz`, 150_000).catch((error: Error) => {
     throw new Error(`${error.message}\n${child.output().stderr}`);
   });
   return child;
@@ -46,7 +46,7 @@ beforeAll(async () => {
   port = await freePort();
   url = `http://127.0.0.1:${port}`;
   cli = await startCli();
-}, 90_000);
+}, 180_000);
 
 afterAll(async () => {
   if (cli && cli.child.exitCode === null) cli.child.kill('SIGKILL');
@@ -72,7 +72,7 @@ describe('SIGKILL during ingest', () => {
         (r) => r.json() as Promise<{ vitals: Record<string, unknown> }>,
       );
       return latest.vitals.respiratoryRate ? true : undefined;
-    }, 20_000);
+    }, 90_000);
 
     const acknowledged: number[] = [];
     let next = 0;
@@ -94,7 +94,7 @@ describe('SIGKILL during ingest', () => {
       }
     }
     const senders = Array.from({ length: 4 }, () => sender());
-    await eventually(async () => (acknowledged.length >= 2_000 ? true : undefined), 30_000);
+    await eventually(async () => (acknowledged.length >= 2_000 ? true : undefined), 90_000);
     (cli as CliProcess).child.kill('SIGKILL');
     killed = true;
     await (cli as CliProcess).exited;
@@ -110,5 +110,5 @@ describe('SIGKILL during ingest', () => {
     const stored = new Set(series.points.map((p) => Date.parse(p.time) - base));
     const lost = acknowledged.filter((offset) => !stored.has(offset));
     expect(lost).toEqual([]);
-  }, 120_000);
+  }, 400_000);
 });

@@ -13,6 +13,8 @@ export interface IdentityConfig {
     adminUser?: string;
     adminPassword?: string;
   };
+  /** The platform services' own client (see service-client.ts). */
+  serviceClient: { clientId: string; clientSecret?: string };
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   sessionIdleSeconds: number;
@@ -34,6 +36,8 @@ export const identityConfigSchema = z
     HEALTHLANE_BOOTSTRAP_CLIENT_SECRET: optionalText,
     HEALTHLANE_ADMIN_USER: optionalText,
     HEALTHLANE_ADMIN_PASSWORD: optionalText,
+    HEALTHLANE_SERVICE_CLIENT_ID: env.text().default('healthlane-services'),
+    HEALTHLANE_SERVICE_CLIENT_SECRET: optionalText,
     IDENTITY_ACCESS_TOKEN_TTL: env.durationMs().default(300_000),
     IDENTITY_REFRESH_TOKEN_TTL: env.durationMs().default(12 * 3_600_000),
     IDENTITY_SESSION_IDLE: env.durationMs().default(15 * 60_000),
@@ -64,6 +68,14 @@ export const identityConfigSchema = z
     message: 'HEALTHLANE_ADMIN_PASSWORD must have at least 12 characters',
     path: ['HEALTHLANE_ADMIN_PASSWORD'],
   })
+  .refine(
+    (v) =>
+      v.HEALTHLANE_SERVICE_CLIENT_SECRET === undefined || v.HEALTHLANE_SERVICE_CLIENT_SECRET.length >= 32,
+    {
+      message: 'HEALTHLANE_SERVICE_CLIENT_SECRET must have at least 32 characters',
+      path: ['HEALTHLANE_SERVICE_CLIENT_SECRET'],
+    },
+  )
   .transform(
     (v): IdentityConfig => ({
       access: accessConfigFrom(v),
@@ -75,6 +87,10 @@ export const identityConfigSchema = z
           : {}),
         ...(v.HEALTHLANE_ADMIN_USER ? { adminUser: v.HEALTHLANE_ADMIN_USER } : {}),
         ...(v.HEALTHLANE_ADMIN_PASSWORD ? { adminPassword: v.HEALTHLANE_ADMIN_PASSWORD } : {}),
+      },
+      serviceClient: {
+        clientId: v.HEALTHLANE_SERVICE_CLIENT_ID,
+        ...(v.HEALTHLANE_SERVICE_CLIENT_SECRET ? { clientSecret: v.HEALTHLANE_SERVICE_CLIENT_SECRET } : {}),
       },
       accessTokenTtlSeconds: seconds(v.IDENTITY_ACCESS_TOKEN_TTL),
       refreshTokenTtlSeconds: seconds(v.IDENTITY_REFRESH_TOKEN_TTL),

@@ -14,6 +14,7 @@ import { registerBreakGlassRoutes } from './routes/break-glass-routes.ts';
 import { registerDiscoveryRoutes } from './routes/discovery-routes.ts';
 import { registerInteractionRoutes } from './routes/interaction-routes.ts';
 import { mountOidcProvider } from './routes/oidc-mount.ts';
+import { provisionServiceClient } from './service-client.ts';
 import { loadKeyMaterial } from './store/keys.ts';
 import { identityMigrations } from './store/schema.ts';
 
@@ -22,6 +23,7 @@ export { type IdentityConfig, identityConfigSchema } from './config.ts';
 export { hashPassword } from './domain/password.ts';
 export { totpCode, totpStep } from './domain/totp.ts';
 export { resetPassword } from './reset-password.ts';
+export { serviceClientScope } from './service-client.ts';
 export { identityMigrations } from './store/schema.ts';
 
 export const identityService: ServiceDefinition<IdentityConfig> = {
@@ -41,6 +43,7 @@ export const identityService: ServiceDefinition<IdentityConfig> = {
     await outbox.migrate();
     const keys = await loadKeyMaterial(db, now());
     await runBootstrap(db, config, logger, now());
+    await provisionServiceClient(db, config.serviceClient, logger);
     const provider = createProvider({ db, config, keys, now });
     provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'oidc-provider server error'));
 

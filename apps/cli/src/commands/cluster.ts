@@ -2,6 +2,7 @@
 // behind the gateway: the laptop-sized stand-in for the Kubernetes deployment.
 import { createLogger, env as envTypes, hostConfig, loadConfig } from '@healthlane/kit';
 import { z } from 'zod';
+import { withServiceSecret } from '../auth/service-identity.ts';
 import { planCluster } from '../cluster/cluster-plan.ts';
 import { runCluster } from '../cluster/run-cluster.ts';
 import { selfInvocation } from '../cluster/self-invocation.ts';
@@ -61,7 +62,8 @@ Exit codes: 0 stopped cleanly, 1 failed to start, 2 invalid usage or configurati
     return runCluster({
       plan,
       self: selfInvocation(),
-      env: { ...env, HEALTHLANE_PUBLIC_URL: publicUrl },
+      // One generated service client secret (unless given) for identity and every child.
+      env: { ...withServiceSecret(env), HEALTHLANE_PUBLIC_URL: publicUrl },
       logger: createLogger({ level: config.host.LOG_LEVEL, service: 'cluster' }),
       readyTimeoutMs: config.cluster.HEALTHLANE_CLUSTER_READY_TIMEOUT_MS,
       // Children get SHUTDOWN_TIMEOUT_MS to drain; a little more before SIGKILL.

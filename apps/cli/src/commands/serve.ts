@@ -2,6 +2,7 @@
 import { createHttpTransport } from '@healthlane/client';
 import { env as envTypes, hostConfig, loadConfig, runHost } from '@healthlane/kit';
 import { z } from 'zod';
+import { authIsOn, servicePeerAuth } from '../auth/service-identity.ts';
 import { type Command, parseCommandArgs, usageLine } from '../command.ts';
 import { findService, loadRegistry } from '../service-registry.ts';
 import { UsageError } from '../usage-error.ts';
@@ -24,6 +25,9 @@ embedded database lives in HEALTHLANE_DATA_DIR/<service>.
 Environment:
   HEALTHLANE_PEERS_URL   base URL for calls to other services (http://127.0.0.1:8080);
                          in Kubernetes the gateway's Service, e.g. http://gateway:8080
+  HEALTHLANE_SERVICE_CLIENT_ID, HEALTHLANE_SERVICE_CLIENT_SECRET
+                         the services' own client (same values for identity and every service;
+                         a Secret in Kubernetes); its token goes with every call to a peer
   PORT, HOST, LOG_LEVEL, HEALTHLANE_DATA_DIR, DATABASE_URL, NATS_URL, ... as for start
   HEALTHLANE_EXTRA_SERVICES   comma-separated module paths adding services
 
@@ -54,7 +58,19 @@ Exit codes: 0 stopped cleanly, 1 failed, 2 invalid usage or configuration.`,
     const peers =
       name === 'gateway' ? 'in-process' : createHttpTransport({ baseUrl: serve.HEALTHLANE_PEERS_URL });
     if (env.HEALTHLANE_SUPERVISED === '1') exitWhenSupervisorLeaves();
-    await runHost({ services: [service], env, peers, dataSubdir: service.name });
+    const peerAuth = servicePeerAuth(env);
+    if (peerAuth === undefined && authIsOn(env) && name !== 'gateway') {
+      console.error(
+        'healthlane serve: HEALTHLANE_SERVICE_CLIENT_SECRET is not set; calls to other services carry no token and are refused',
+      );
+    }
+    await runHost({
+      services: [service],
+      env,
+      peers,
+      dataSubdir: service.name,
+      ...(peerAuth ? { peerAuth } : {}),
+    });
     return 0;
   },
 };

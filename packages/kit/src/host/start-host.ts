@@ -31,6 +31,12 @@ export interface HostOptions {
   /** Peer transport: 'in-process' = app.inject() on this host's own app; or a transport supplied by the caller (HTTP). */
   peers?: 'in-process' | PeerTransport;
   /**
+   * Wraps the peer transport services get, e.g. to authenticate the platform's own calls with a
+   * service client's bearer token (the CLI does when HEALTHLANE_AUTH is on). It receives the bare
+   * transport, which it may use to reach the token endpoint.
+   */
+  peerAuth?: (transport: PeerTransport) => PeerTransport;
+  /**
    * Subfolder of HEALTHLANE_DATA_DIR for PGlite when DATABASE_URL is unset (default: the data
    * dir itself). Ignored when HEALTHLANE_DATA_DIR is 'memory://' (in-memory PGlite).
    */
@@ -138,10 +144,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
     health.addCheck('bus', () => eventBus.ping());
 
     let routesMounted = false;
-    const peers =
+    const barePeers =
       options.peers === undefined || options.peers === 'in-process'
         ? createInProcessPeers(app, () => routesMounted)
         : options.peers;
+    const peers = options.peerAuth ? options.peerAuth(barePeers) : barePeers;
     const created: { definition: AnyServiceDefinition; instance: ServiceInstance }[] = [];
     for (const definition of options.services) {
       await migrate(database, migrationNamespace(definition.name), definition.migrations);

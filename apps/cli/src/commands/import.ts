@@ -1,6 +1,12 @@
 // `healthlane import <files|dirs...>`: loads transaction/batch Bundles and NDJSON into a running
 // HealthLane over HTTP, resumable through a journal.
 import { resolve } from 'node:path';
+import {
+  credentialArgs,
+  credentialHelp,
+  credentialOptions,
+  resolveCliAuth,
+} from '../auth/cli-credentials.ts';
 import { type Command, parseCommandArgs, usageLine } from '../command.ts';
 import { formatSummary, importExitCode, runImport } from '../import/run-import.ts';
 import { UsageError } from '../usage-error.ts';
@@ -32,10 +38,11 @@ Options:
   --batch-size <n>      NDJSON resources per batch Bundle (default 500)
   --journal <file>      the resumption journal (default .healthlane-import.json)
   --fresh               ignore the journal and send everything again
+${credentialHelp}
 
 Exit codes: 0 everything loaded, 1 some entries or units failed (listed with file and entry index
 or line), 2 invalid usage, 130 interrupted (run again to resume).`,
-  async run({ args }) {
+  async run({ args, env }) {
     const { values, positionals } = parseCommandArgs(
       this,
       args,
@@ -45,6 +52,7 @@ or line), 2 invalid usage, 130 interrupted (run again to resume).`,
         'batch-size': { type: 'string' },
         journal: { type: 'string' },
         fresh: { type: 'boolean' },
+        ...credentialArgs,
       },
       { max: Number.POSITIVE_INFINITY },
     );
@@ -57,6 +65,12 @@ or line), 2 invalid usage, 130 interrupted (run again to resume).`,
     const url = values.url ?? 'http://127.0.0.1:8080';
     if (!/^https?:\/\/[^/]/.test(url))
       throw new UsageError('--url must be an http(s) URL', usageLine(this.help));
+    let auth: Awaited<ReturnType<typeof resolveCliAuth>>;
+    try {
+      auth = await resolveCliAuth(credentialOptions(values), env, url);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error), usageLine(this.help));
+    }
     const controller = new AbortController();
     // First Ctrl-C: finish what is in flight, journal it, summarize. Second: leave at once.
     const onSignal = () => {
@@ -74,6 +88,7 @@ or line), 2 invalid usage, 130 interrupted (run again to resume).`,
         batchSize: positiveInt(values['batch-size'], 500, '--batch-size', this.help),
         journalPath: resolve(values.journal ?? '.healthlane-import.json'),
         fresh: values.fresh === true,
+        auth,
         signal: controller.signal,
         stdout: process.stdout,
         stderr: process.stderr,
@@ -81,6 +96,7 @@ or line), 2 invalid usage, 130 interrupted (run again to resume).`,
       console.log(formatSummary(summary));
       return importExitCode(summary);
     } finally {
+      await auth.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }

@@ -1,5 +1,12 @@
 // `healthlane simulate`: bedside monitors for N simulated patients, sending vitals to a running
 // HealthLane over HTTP, WebSocket or MQTT in a chosen clinical scenario, for a bounded time.
+import {
+  type CliAuth,
+  credentialArgs,
+  credentialHelp,
+  credentialOptions,
+  resolveCliAuth,
+} from '../auth/cli-credentials.ts';
 import { type Command, parseCommandArgs, usageLine } from '../command.ts';
 import { runSimulation } from '../simulate/run-simulation.ts';
 import { type Scenario, scenarios } from '../simulate/scenarios.ts';
@@ -37,14 +44,14 @@ Options:
   --mqtt-url <url>       broker for --transport mqtt (default mqtt://127.0.0.1:1883)
   --mqtt-prefix <p>      topic prefix, as MONITORING_MQTT_TOPIC_PREFIX (default healthlane)
   --seed <n>             random seed, for reproducible runs (default 1)
-  --token <token>        bearer token sent with every request (when HEALTHLANE_AUTH=on)
+${credentialHelp}
 
 Scenarios: stable (normal vitals), sepsis (slow deterioration over the run), hypoxia (sudden SpO2
 fall), dropout (a third of the devices go silent for half the run), garbage (invalid samples and
 malformed messages mixed in, which the service refuses with reasons).
 
 Exit codes: 0 done, 1 the service could not be reached or refused setup, 2 invalid usage.`,
-  async run({ args }) {
+  async run({ args, env }) {
     const { values } = parseCommandArgs(
       this,
       args,
@@ -59,7 +66,7 @@ Exit codes: 0 done, 1 the service could not be reached or refused setup, 2 inval
         'mqtt-url': { type: 'string' },
         'mqtt-prefix': { type: 'string' },
         seed: { type: 'string' },
-        token: { type: 'string' },
+        ...credentialArgs,
       },
       { max: 0 },
     );
@@ -89,6 +96,28 @@ Exit codes: 0 done, 1 the service could not be reached or refused setup, 2 inval
     const seed = Number(values.seed ?? '1');
     if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number', usageLine(this.help));
 
+    let auth: CliAuth;
+    try {
+      auth = await resolveCliAuth(credentialOptions(values), env, url);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error), usageLine(this.help));
+    }
+    // One headers object the senders read at each request; a timer keeps its token current (the
+    // source refreshes it before expiry). WebSocket and MQTT connections authenticate once.
+    const headers: Record<string, string> = {};
+    const token = auth.token;
+    if (token) headers.authorization = `Bearer ${await token()}`;
+    const refresher = token
+      ? setInterval(() => {
+          token().then(
+            (current) => {
+              headers.authorization = `Bearer ${current}`;
+            },
+            () => {},
+          );
+        }, 15_000)
+      : undefined;
+    refresher?.unref();
     const controller = new AbortController();
     const onSignal = () => {
       if (controller.signal.aborted) process.exit(130);
@@ -109,7 +138,7 @@ Exit codes: 0 done, 1 the service could not be reached or refused setup, 2 inval
         mqttUrl: values['mqtt-url'] ?? 'mqtt://127.0.0.1:1883',
         mqttPrefix: values['mqtt-prefix'] ?? 'healthlane',
         seed,
-        headers: values.token ? { authorization: `Bearer ${values.token}` } : {},
+        headers,
         signal: controller.signal,
         log: (line) => process.stderr.write(`${line}\n`),
       });
@@ -120,6 +149,8 @@ Exit codes: 0 done, 1 the service could not be reached or refused setup, 2 inval
       );
       return 0;
     } finally {
+      clearInterval(refresher);
+      await auth.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }

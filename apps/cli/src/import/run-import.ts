@@ -1,6 +1,7 @@
 // `healthlane import` end to end: plan the units, skip those the journal has, send the rest with
 // bounded concurrency, show progress, journal each answered unit, and sum it all up.
 import { createHttpTransport, type HttpTransport } from '@healthlane/client';
+import type { CliAuth } from '../auth/cli-credentials.ts';
 import { ImportJournal } from './import-journal.ts';
 import { type ImportUnit, planImport } from './import-plan.ts';
 import { formatDuration, startProgress } from './import-progress.ts';
@@ -16,6 +17,8 @@ export interface ImportOptions {
   journalPath: string;
   /** Ignore (and overwrite) the journal. */
   fresh: boolean;
+  /** Where the bearer tokens come from (none by default). */
+  auth?: CliAuth;
   /** Aborted on Ctrl-C: no new units start; those in flight finish and are journaled. */
   signal?: AbortSignal;
   stdout: NodeJS.WriteStream;
@@ -85,6 +88,18 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     connections: options.concurrency,
   });
   await checkReachable(transport, options.url);
+  // Every unit carries a current token: refreshed before expiry, fetched again once on a 401.
+  const peers = options.auth ? options.auth.wrap(transport) : transport;
+  if (options.auth?.token) {
+    try {
+      await options.auth.token();
+    } catch (error) {
+      await transport.close();
+      throw new Error(
+        `cannot get a token with ${options.auth.describe} (${error instanceof Error ? error.message : 'no answer'})`,
+      );
+    }
+  }
   const progress = startProgress({ total: plan.resources - skipped, stream: options.stderr });
   let loaded = 0;
   let unitsFailed = 0;
@@ -92,7 +107,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const worker = async () => {
     while (next < pending.length && options.signal?.aborted !== true) {
       const unit = pending[next++]!;
-      const outcome = await sendUnit(transport, unit);
+      const outcome = await sendUnit(peers, unit);
       loaded += outcome.loaded;
       failures.push(...outcome.failures);
       if (outcome.answered) {

@@ -1,7 +1,7 @@
 // Sends one unit's Bundle and reads the answer: which entries failed (by file entry index or
 // NDJSON line), with the server's OperationOutcome diagnostics. Retries what may pass on a second
 // try (connection trouble, 429, 502-504); every unit is safe to send again.
-import type { HttpTransport } from '@healthlane/client';
+import type { PeerTransport } from '@healthlane/client';
 import type { ImportUnit } from './import-plan.ts';
 import { type UnitBody, unitBody } from './unit-body.ts';
 
@@ -47,7 +47,7 @@ function failedEntry(outcome: OutcomeJson | undefined): number | undefined {
   return undefined;
 }
 
-async function post(transport: HttpTransport, body: string) {
+async function post(transport: PeerTransport, body: string) {
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
@@ -79,7 +79,7 @@ function parse<T>(bytes: Uint8Array): T | undefined {
   }
 }
 
-export async function sendUnit(transport: HttpTransport, unit: ImportUnit): Promise<UnitOutcome> {
+export async function sendUnit(transport: PeerTransport, unit: ImportUnit): Promise<UnitOutcome> {
   let body: UnitBody;
   try {
     body = await unitBody(unit);

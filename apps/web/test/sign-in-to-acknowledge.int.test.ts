@@ -117,6 +117,32 @@ describe('a nurse, signed in, from the patient list to an acknowledged alert', (
     expect(alert?.acknowledgedBy).toBeTruthy();
   });
 
+  it('refreshes the access token before it expires (refresh token), and keeps working', async () => {
+    const stored = () =>
+      page.evaluate(
+        () =>
+          (
+            globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }
+          ).sessionStorage.getItem('healthlane.tokens') ?? '{}',
+      );
+    const first = (JSON.parse(await stored()) as { accessToken?: string }).accessToken;
+    expect(first).toBeTruthy();
+    await page.goto(`${platform.url}/patients?q=Okonkwo`);
+    // Each load searches, asking for the token; within 30 s of its 45-s lifetime the console
+    // refreshes it first (the reload also restores the session from sessionStorage).
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.locator('table.patients tbody tr').first().waitFor();
+          return (JSON.parse(await stored()) as { accessToken?: string }).accessToken;
+        },
+        { timeout: 45_000, interval: 2_000 },
+      )
+      .not.toBe(first);
+    expect(await page.locator('table.patients tbody tr').count()).toBe(1);
+  }, 90_000);
+
   it('signs out: the tokens leave the tab and the console asks to sign in again', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     // The provider's own sign-out page ends its session too (RP-initiated logout).

@@ -15,8 +15,8 @@ export interface Platform {
   host: Host;
   url: string;
   build: ConsoleBuild;
-  /** The bootstrap system client's token (signed platforms), sent by `call` and `transact`. */
-  token?: string;
+  /** The bootstrap system client's bearer header (signed platforms), sent by `call` and `transact`. */
+  authorization?: () => Promise<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +57,8 @@ export async function startPlatform(shape: 'open' | 'signed' = 'open'): Promise<
           HEALTHLANE_BOOTSTRAP_CLIENT_SECRET: bootstrap.clientSecret,
           HEALTHLANE_ADMIN_USER: bootstrap.adminUser,
           HEALTHLANE_ADMIN_PASSWORD: bootstrap.adminPassword,
+          // Short-lived access tokens, so the console's refresh is exercised within a test.
+          IDENTITY_ACCESS_TOKEN_TTL: '45s',
         }
       : { PORT: '0', HEALTHLANE_AUTH: 'off' };
   const host = await startHost({
@@ -81,7 +83,7 @@ export async function startPlatform(shape: 'open' | 'signed' = 'open'): Promise<
       await build.remove();
     },
   };
-  if (shape === 'signed') platform.token = await systemToken(host.url);
+  if (shape === 'signed') platform.authorization = cachedSystemToken(host.url);
   return platform;
 }
 
@@ -89,7 +91,7 @@ function cachedSystemToken(url: string): () => Promise<Record<string, string>> {
   let token: { value: string; until: number } | undefined;
   return async () => {
     if (!token || token.until < Date.now())
-      token = { value: await systemToken(url), until: Date.now() + 60_000 };
+      token = { value: await systemToken(url), until: Date.now() + 20_000 };
     return { authorization: `Bearer ${token.value}` };
   };
 }
@@ -111,7 +113,7 @@ async function systemToken(url: string): Promise<string> {
 
 /** A JSON call to the platform (the test acting as another client: a device, an administrator). */
 export async function call<T>(
-  platform: Pick<Platform, 'url' | 'token'>,
+  platform: Pick<Platform, 'url' | 'authorization'>,
   method: string,
   path: string,
   body?: unknown,
@@ -119,7 +121,7 @@ export async function call<T>(
   const headers: Record<string, string> = {};
   if (body !== undefined)
     headers['content-type'] = path.startsWith('/fhir/') ? 'application/fhir+json' : 'application/json';
-  if (platform.token) headers.authorization = `Bearer ${platform.token}`;
+  Object.assign(headers, await platform.authorization?.());
   const response = await fetch(`${platform.url}${path}`, {
     method,
     headers,
@@ -131,7 +133,7 @@ export async function call<T>(
 
 /** POSTs a FHIR transaction Bundle and returns the ids the server gave, in entry order. */
 export async function transact(
-  platform: Pick<Platform, 'url' | 'token'>,
+  platform: Pick<Platform, 'url' | 'authorization'>,
   bundle: unknown,
 ): Promise<string[]> {
   const reply = await call<{ entry?: Array<{ response?: { location?: string } }> }>(

@@ -80,3 +80,16 @@ it('deploys exactly the services above', () => {
       .sort(),
   ).toEqual(['audit', 'gateway', 'identity', 'monitoring', 'records']);
 });
+
+describe('the services client secret', () => {
+  it('reaches identity (which registers the client) and monitoring (which calls records) from one Secret', () => {
+    const secretOf = (name: string) =>
+      environment(objects, containers(find(objects, 'Deployment', name)!)[0]).get(
+        'HEALTHLANE_SERVICE_CLIENT_SECRET',
+      );
+    expect(secretOf('identity')).toBe('secret:healthlane-service-client/HEALTHLANE_SERVICE_CLIENT_SECRET');
+    expect(secretOf('monitoring')).toBe(secretOf('identity'));
+    // Services that make no peer calls do not hold it.
+    expect(secretOf('records')).toBeUndefined();
+  });
+});

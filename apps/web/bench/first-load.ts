@@ -73,7 +73,7 @@ const result = {
   patientsOnScreenMs: stat('patientsOnScreenMs'),
   transferredBytes: stat('transferredBytes'),
 };
-console.log(JSON.stringify(result, null, 2));
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 const file = fileURLToPath(new URL(`./results/first-load-${result.date.slice(0, 10)}.json`, import.meta.url));
 await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`written ${file}`);
+process.stdout.write(`written ${file}\n`);

@@ -96,6 +96,7 @@ Exit codes: 0 done, 1 the service could not be reached or refused setup, 2 inval
     const seed = Number(values.seed ?? '1');
     if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number', usageLine(this.help));
 
+    const duration = durationMs(values.duration ?? '60s', this.help);
     let auth: CliAuth;
     try {
       auth = await resolveCliAuth(credentialOptions(values), env, url);
@@ -133,7 +134,7 @@ Exit codes: 0 done, 1 the service could not be reached or refused setup, 2 inval
         rateHz,
         scenario,
         transport,
-        durationMs: durationMs(values.duration ?? '60s', this.help),
+        durationMs: duration,
         ward,
         mqttUrl: values['mqtt-url'] ?? 'mqtt://127.0.0.1:1883',
         mqttPrefix: values['mqtt-prefix'] ?? 'healthlane',

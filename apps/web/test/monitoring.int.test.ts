@@ -55,7 +55,7 @@ async function waitForLive(page: Page): Promise<void> {
   } catch (error) {
     await screenshot(page, 'failed-waiting-for-live');
     throw new Error(
-      `the live stream did not connect; the screen said: ${await page.locator('main').innerText()}`,
+      `the live stream did not connect; the screen said: ${await page.locator('main').textContent()}`,
       {
         cause: error,
       },

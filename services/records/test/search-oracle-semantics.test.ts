@@ -167,4 +167,23 @@ describe('reference, chain, _has', () => {
     expect(oracle.verdict(patient, has)).toBe('yes');
     expect(oracle.verdict(bare, has)).toBe('no');
   });
+  it('_include adds the stored targets of the matches, _revinclude the stored resources referring to them', () => {
+    const byId = (id: string) => [{ code: '_id', modifier: '', values: [id] }];
+    const included = oracle.expected({
+      type: 'Observation',
+      param: '_include',
+      variant: 'include',
+      criteria: byId('o1'),
+      include: { kind: '_include', value: 'Observation:subject' },
+    }).included;
+    expect([...(included?.must ?? [])]).toEqual(['Patient/p1']);
+    const revincluded = oracle.expected({
+      type: 'Patient',
+      param: '_revinclude',
+      variant: 'revinclude',
+      criteria: byId('p1'),
+      include: { kind: '_revinclude', value: 'Encounter:subject' },
+    }).included;
+    expect([...(revincluded?.must ?? [])]).toEqual(['Encounter/e1']);
+  });
 });

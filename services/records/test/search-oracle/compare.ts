@@ -30,6 +30,7 @@ export async function runQuery(
   const count = pageSize === undefined ? '' : `&_count=${pageSize}`;
   let path: string | undefined = `/fhir/R4/${query.type}?${searchString(query)}${count}`;
   const seen: string[] = [];
+  const included = new Set<string>();
   const foreign: string[] = [];
   for (let pages = 0; path; pages++) {
     if (pages >= MAX_PAGES) return { kind: 'error', status: 200, detail: `more than ${MAX_PAGES} pages` };
@@ -47,6 +48,10 @@ export async function runQuery(
       return { kind: 'error', status: reply.status, detail: `${bundle.resourceType ?? 'no resourceType'}` };
     }
     for (const entry of bundle.entry ?? []) {
+      if (entry.search?.mode === 'include') {
+        included.add(`${entry.resource?.resourceType}/${entry.resource?.id}`);
+        continue;
+      }
       if (entry.search?.mode !== undefined && entry.search.mode !== 'match') continue;
       const resource = entry.resource;
       if (resource?.resourceType !== query.type || !resource.id) {
@@ -65,6 +70,13 @@ export async function runQuery(
     seen.length === actual.size ? [] : seen.filter((id, index) => seen.indexOf(id) !== index);
   const missing = [...expected.must].filter((id) => !actual.has(id));
   const unexpected = [...actual].filter((id) => !expected.must.has(id) && !expected.may.has(id));
+  if (expected.included) {
+    const { must, may } = expected.included;
+    missing.push(...[...must].filter((name) => !included.has(name)).map((name) => `included ${name}`));
+    unexpected.push(
+      ...[...included].filter((name) => !must.has(name) && !may.has(name)).map((name) => `included ${name}`),
+    );
+  }
   if (missing.length + unexpected.length + duplicates.length + foreign.length === 0) {
     return { kind: 'pass', matched: actual.size };
   }

@@ -394,6 +394,38 @@ export function relationQueries(
       }
     }
   }
+  // _include through each reference parameter that has values, from a few resources picked by _id.
+  for (const parameter of oracleParameters(type).filter((sp) => sp.type === 'reference')) {
+    const holders = resources.filter((r) =>
+      oracle
+        .values(parameter, r)
+        .some((v) => typeof (v.value as { reference?: unknown }).reference === 'string'),
+    );
+    for (const holder of pick(holders, 1, next)) {
+      out.push({
+        ...query(`_include=${type}:${parameter.code}`, 'include', [
+          { code: '_id', modifier: '', values: [holder.id] },
+        ]),
+        include: { kind: '_include', value: `${type}:${parameter.code}` },
+      });
+    }
+  }
+  if (type === 'Patient') {
+    for (const [source, code] of [
+      ['Observation', 'subject'],
+      ['Encounter', 'subject'],
+      ['Condition', 'patient'],
+    ] as const) {
+      for (const patient of pick(patients, 1, next)) {
+        out.push({
+          ...query(`_revinclude=${source}:${code}`, 'revinclude', [
+            { code: '_id', modifier: '', values: [patient.id] },
+          ]),
+          include: { kind: '_revinclude', value: `${source}:${code}` },
+        });
+      }
+    }
+  }
   if (type === 'Patient') {
     for (const other of ['Observation', 'Condition', 'Encounter']) {
       for (const resource of pick(oracle.resources(other), options.valuesPerParameter, next)) {

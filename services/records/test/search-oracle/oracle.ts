@@ -16,6 +16,8 @@ export type Resource = { resourceType: string; id: string; [key: string]: unknow
 export interface Expected {
   must: Set<string>;
   may: Set<string>;
+  /** With `_include`/`_revinclude`: the included resources as "Type/id". */
+  included?: { must: Set<string>; may: Set<string> };
 }
 
 /** Parameters the oracle cannot evaluate: no FHIRPath expression (_text, _content, _query). */
@@ -112,7 +114,60 @@ export class SearchOracle {
       if (verdict === 'yes') must.add(resource.id);
       if (verdict === 'may') may.add(resource.id);
     }
-    return { must, may };
+    if (!query.include) return { must, may };
+    return { must, may, included: this.included(query, must, may) };
+  }
+
+  /**
+   * `_include=T:param`: the stored resources the matches refer to through param; `_revinclude=S:param`:
+   * the stored resources of type S that refer to a match through param. From a 'may' match: 'may'.
+   */
+  private included(
+    query: OracleQuery,
+    must: Set<string>,
+    may: Set<string>,
+  ): { must: Set<string>; may: Set<string> } {
+    const include = query.include as NonNullable<OracleQuery['include']>;
+    const [sourceType, code] = include.value.split(':') as [string, string];
+    const out = { must: new Set<string>(), may: new Set<string>() };
+    const exists = (type: string, id: string) => this.resources(type).some((r) => r.id === id);
+    const record = (name: string, sure: boolean) => {
+      if (sure) {
+        out.must.add(name);
+        out.may.delete(name);
+      } else if (!out.must.has(name)) out.may.add(name);
+    };
+    const localTargets = (resource: Resource) =>
+      this.values(parameterOf(sourceType, code), resource).flatMap((value) => {
+        const text =
+          typeof value.value === 'string' ? value.value : (value.value as { reference?: unknown }).reference;
+        const local = typeof text === 'string' ? parseLocalReference(text, this.base) : undefined;
+        return local ? [local] : [];
+      });
+    // A resource that is itself a match appears once, as a match, not again as an include.
+    const add = (name: string, sure: boolean) => {
+      const [type, id] = name.split('/') as [string, string];
+      if (type === query.type && must.has(id)) return;
+      record(name, sure && !(type === query.type && may.has(id)));
+    };
+    if (include.kind === '_include') {
+      for (const resource of this.resources(query.type)) {
+        if (!must.has(resource.id) && !may.has(resource.id)) continue;
+        for (const target of localTargets(resource)) {
+          if (exists(target.type, target.id))
+            add(`${target.type}/${target.id}`, must.has(resource.id) && !target.versioned);
+        }
+      }
+      return out;
+    }
+    for (const resource of this.resources(sourceType)) {
+      for (const target of localTargets(resource)) {
+        if (target.type !== query.type) continue;
+        const sure = must.has(target.id) && !target.versioned;
+        if (sure || may.has(target.id) || must.has(target.id)) add(`${sourceType}/${resource.id}`, sure);
+      }
+    }
+    return out;
   }
 
   verdict(resource: Resource, criterion: Criterion): Verdict {

@@ -19,6 +19,8 @@ export interface OracleQuery {
   param: string;
   variant: string;
   criteria: Criterion[];
+  /** `_include` / `_revinclude` values ("Condition:subject"); the included set is checked too. */
+  include?: { kind: '_include' | '_revinclude'; value: string };
 }
 
 /** Escapes `\`, `,`, `|`, `$` in a value (the generator also avoids them where unsure). */
@@ -48,9 +50,13 @@ function encodeValues(criterion: Criterion): string {
 }
 
 export function searchString(query: OracleQuery): string {
-  return query.criteria.map((c) => `${criterionName(c)}=${encodeValues(c)}`).join('&');
+  const criteria = query.criteria.map((c) => `${criterionName(c)}=${encodeValues(c)}`);
+  if (query.include) criteria.push(`${query.include.kind}=${query.include.value}`);
+  return criteria.join('&');
 }
 
 export function describeQuery(query: OracleQuery): string {
-  return `${query.type}?${query.criteria.map((c) => `${criterionName(c)}=${leaf(c).values.join(',')}`).join('&')}`;
+  const criteria = query.criteria.map((c) => `${criterionName(c)}=${leaf(c).values.join(',')}`);
+  if (query.include) criteria.push(`${query.include.kind}=${query.include.value}`);
+  return `${query.type}?${criteria.join('&')}`;
 }

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { createTestNatsBus, type TestNatsBus } from '@healthlane/bus/testing';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '@healthlane/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vitalsPayload } from '../src/simulate/scenarios.ts';
+import { createBedsInRecords } from '../src/simulate/setup-records.ts';
 import { type CliProcess, freePort, spawnCli } from './support/spawn-cli.ts';
 
 const echoFixture = fileURLToPath(new URL('./fixtures/echo-service.ts', import.meta.url));
@@ -76,6 +78,7 @@ describe('healthlane cluster', () => {
       HEALTHLANE_BOOTSTRAP_CLIENT_SECRET: bootstrap.secret,
       HEALTHLANE_ADMIN_USER: 'cluster-admin',
       HEALTHLANE_ADMIN_PASSWORD: 'cluster-admin-password',
+      MONITORING_CHARTING_INTERVAL: '1s',
     });
     await until(
       'cluster ready',
@@ -134,6 +137,49 @@ describe('healthlane cluster', () => {
     expect(search.status).toBe(200);
     expect((await fetch(`${gatewayUrl}/echo`)).status).toBe(401);
   });
+
+  it("monitoring's calls to records (over HTTP, through the gateway) carry the services' token", async () => {
+    const issued = await fetch(`${gatewayUrl}/auth/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${bootstrap.id}:${bootstrap.secret}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials&scope=system/*.cruds',
+    });
+    const writer = ((await issued.json()) as { access_token: string }).access_token;
+    const auth = { authorization: `Bearer ${writer}` };
+    const bed = { patientId: 'cluster-p1', deviceId: 'cluster-d1' };
+    await createBedsInRecords(gatewayUrl, [bed], 'cluster-ward', auth);
+    const vitals = {
+      rr: 16,
+      spo2: 97,
+      sbp: 120,
+      dbp: 80,
+      hr: 72,
+      temp: 37,
+      acvpu: 'A',
+      onOxygen: false,
+    } as const;
+    // Charted Observations appear only if monitoring read the Device and wrote the batch to records.
+    const charted = await until(
+      'charted Observations',
+      async () => {
+        await fetch(`${gatewayUrl}/monitoring/v1/samples`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth },
+          body: JSON.stringify(vitalsPayload(bed.deviceId, Date.now(), vitals)),
+        });
+        const response = await fetch(`${gatewayUrl}/fhir/R4/Observation?subject=Patient/${bed.patientId}`, {
+          headers: auth,
+        });
+        const bundle = (await response.json()) as { entry?: unknown[] };
+        return (bundle.entry?.length ?? 0) > 0 ? bundle.entry : undefined;
+      },
+      60_000,
+    );
+    expect(charted.length).toBeGreaterThan(0);
+  }, 90_000);
 
   it('restarts a child killed with SIGKILL, after which requests succeed again', async () => {
     const before = await echo();

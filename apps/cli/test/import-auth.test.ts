@@ -1,7 +1,8 @@
 // `healthlane import` against `healthlane start` with authentication ON (the default): the
 // bootstrap client read from HEALTHLANE_DATA_DIR by default, a client's credentials with the token
 // URL discovered from the SMART configuration, a given token; without credentials, or with a
-// wrong secret, nothing is stored and the command fails.
+// wrong secret, nothing is stored and the command fails. `healthlane simulate` reads the same
+// bootstrap client by default.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,5 +116,15 @@ describe('healthlane import with authentication on', () => {
     expect(wrong.stored).toBe(404);
     expect(wrong.output.stderr).toContain('invalid_client');
     expect(wrong.output.stderr).not.toContain('not-the-secret');
+  }, 60_000);
+
+  it('simulate authenticates with the bootstrap client by default', async () => {
+    const run = spawnCli(['simulate', '--url', url, '--patients', '1', '--duration', '2s', '--seed', '7'], {
+      HEALTHLANE_DATA_DIR: dataDir,
+    });
+    const { code } = await run.exited;
+    expect(code, run.output().stderr).toBe(0);
+    const acknowledged = /(\d+) samples acknowledged/.exec(run.output().stdout);
+    expect(Number(acknowledged?.[1] ?? 0)).toBeGreaterThan(0);
   }, 60_000);
 });

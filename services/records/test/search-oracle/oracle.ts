@@ -7,7 +7,7 @@ import { compositeRootsOf, type TypedValue, valuesOf } from './extract.ts';
 import { matchQuantity } from './quantity-match.ts';
 import type { Criterion, OracleQuery } from './query.ts';
 import { matchReference, matchUri, parseLocalReference, referencePresence } from './reference-match.ts';
-import { matchString, type StringModifier } from './string-match.ts';
+import { matchString, normalizeString, type StringModifier, stringParts } from './string-match.ts';
 import { matchToken, type TokenModifier, tokenEntries } from './token-match.ts';
 import { allOf, anyOf, not, type Verdict } from './verdict.ts';
 
@@ -213,6 +213,11 @@ export class SearchOracle {
   ): Verdict {
     switch (parameter.type) {
       case 'string':
+        if (parameter.code === 'phonetic' && modifier === '') {
+          // Phonetic matching is the server's choice of algorithm: only the same name is certain.
+          const parts = values.flatMap(stringParts).map(normalizeString);
+          return anyOf(queries.map((q): Verdict => (parts.includes(normalizeString(q)) ? 'yes' : 'may')));
+        }
         return anyOf(queries.map((q) => matchString(values, q, modifier as StringModifier)));
       case 'token':
         return matchToken(values, queries, modifier as TokenModifier);

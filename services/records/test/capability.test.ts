@@ -67,7 +67,9 @@ describe('GET /fhir/R4/metadata', () => {
       conditionalDelete: 'single',
     });
     const names = patient.searchParam.map((param) => param.name);
-    expect(names).toEqual(expect.arrayContaining(['_id', '_lastUpdated', 'identifier', 'name', 'birthdate', '_tag']));
+    expect(names).toEqual(
+      expect.arrayContaining(['_id', '_lastUpdated', 'identifier', 'name', 'birthdate', '_tag']),
+    );
     expect(names).not.toContain('_text'); // no expression: not answered from the index
     expect(patient.operation.map((operation) => operation.name)).toEqual(['validate', 'everything']);
     const codes = patient.interaction.map((entry) => entry.code);

@@ -37,7 +37,9 @@ describe('parseCriteria', () => {
       'birthdate=notadate',
       '_count=1',
     ]) {
-      expect(() => parseCriteria('Patient', query), query).toThrow(expect.objectContaining({ kind: 'invalid' }));
+      expect(() => parseCriteria('Patient', query), query).toThrow(
+        expect.objectContaining({ kind: 'invalid' }),
+      );
     }
   });
 

@@ -84,22 +84,16 @@ export function createAuditProducer(options: AuditProducerOptions): AuditProduce
   const stamped = (event: AuditEvent, id: string): AuditEvent => ({ ...event, id });
 
   async function commit(batch: Waiting[]): Promise<void> {
-    const enqueueAll = async (executor: Transaction) => {
-      for (const waiting of batch) {
-        await outbox.enqueue(
-          executor,
-          auditSubject(source, waiting.event),
-          stamped(waiting.event, waiting.id),
-          {
-            id: waiting.id,
-          },
-        );
-      }
-    };
     try {
-      // One commit (one fsync) for the whole batch; a lone event is one autocommitted statement.
-      if (batch.length === 1) await enqueueAll(db);
-      else await db.transaction(enqueueAll);
+      // One multi-row INSERT for the whole batch: one statement, one commit (one fsync).
+      await outbox.enqueueMany(
+        db,
+        batch.map((waiting) => ({
+          subject: auditSubject(source, waiting.event),
+          data: stamped(waiting.event, waiting.id),
+          id: waiting.id,
+        })),
+      );
       for (const waiting of batch) waiting.resolve(waiting.id);
     } catch (error) {
       logger.warn({ source, events: batch.length }, 'audit events could not be committed');

@@ -7,6 +7,8 @@ export interface IdentityConfig {
   access: AccessConfig;
   /** Where bootstrap.json is written on first start ('memory://...' writes none). */
   dataDir: string;
+  /** HEALTHLANE_DEMO: the first-start bootstrap adds the demo clinical users (bootstrap-demo.ts). */
+  demo: boolean;
   bootstrap: {
     clientId?: string;
     clientSecret?: string;
@@ -32,6 +34,7 @@ export const identityConfigSchema = z
   .object({
     ...accessConfigFields,
     HEALTHLANE_DATA_DIR: z.string().default('./.healthlane'),
+    HEALTHLANE_DEMO: env.boolean().default(true),
     HEALTHLANE_BOOTSTRAP_CLIENT_ID: optionalText,
     HEALTHLANE_BOOTSTRAP_CLIENT_SECRET: optionalText,
     HEALTHLANE_ADMIN_USER: optionalText,
@@ -80,6 +83,7 @@ export const identityConfigSchema = z
     (v): IdentityConfig => ({
       access: accessConfigFrom(v),
       dataDir: v.HEALTHLANE_DATA_DIR,
+      demo: v.HEALTHLANE_DEMO,
       bootstrap: {
         ...(v.HEALTHLANE_BOOTSTRAP_CLIENT_ID ? { clientId: v.HEALTHLANE_BOOTSTRAP_CLIENT_ID } : {}),
         ...(v.HEALTHLANE_BOOTSTRAP_CLIENT_SECRET

@@ -14,10 +14,14 @@ export { authenticateRequest, principalOf } from './request-principal.ts';
 export {
   type AccessState,
   accessEvents,
+  applyRevocationList,
   type BreakGlassOpenedEvent,
   createAccessState,
   followAccessEvents,
+  type RevocationList,
+  revocationsPath,
   type SubjectRevokedEvent,
+  subjectDigest,
 } from './revocations.ts';
 export {
   directoryTypes,

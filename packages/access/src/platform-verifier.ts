@@ -1,10 +1,20 @@
 // Wires a verifier the way every HealthLane process uses it: JWKS from the identity service through
-// the platform's peers (in-process or over HTTP), revocations and break-glass from the bus.
+// the platform's peers (in-process or over HTTP), revocations and break-glass live from the bus, and
+// identity's persisted revocation list loaded at start and every `revocationRefreshMs` after (so a
+// verifier that starts later, or missed events while its bus connection was down, still honours
+// every revocation within that interval).
 import type { Bus, Subscription } from '@healthlane/bus';
 import type { Clock, PeerTransport } from '@healthlane/kit';
 import type { JSONWebKeySet } from 'jose';
 import type { AccessConfig } from './access-config.ts';
-import { type AccessState, createAccessState, followAccessEvents } from './revocations.ts';
+import {
+  type AccessState,
+  applyRevocationList,
+  createAccessState,
+  followAccessEvents,
+  type RevocationList,
+  revocationsPath,
+} from './revocations.ts';
 import { createTokenVerifier, type TokenVerifier } from './verifier.ts';
 
 /** Where identity serves its key set (oidc-provider's jwks route under the /auth mount). */
@@ -13,8 +23,13 @@ export const jwksPath = '/auth/jwks';
 export interface PlatformVerifier {
   verifier: TokenVerifier;
   state: AccessState;
-  /** Subscribes to revocation and break-glass events (call from the service's start()). */
+  /**
+   * Subscribes to revocation and break-glass events, then loads identity's revocation list (call
+   * from the service's start()). A failed load is retried in the background; it never fails start.
+   */
   start(): Promise<void>;
+  /** Loads identity's revocation list now; resolves with the entries applied (throws if it cannot). */
+  loadRevocations(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -23,7 +38,10 @@ export function createPlatformVerifier(options: {
   peers: PeerTransport;
   bus: Bus;
   clock: Clock;
+  /** How often the persisted revocation list is reloaded (default 60 s; retries after a failure every 5 s). */
+  revocationRefreshMs?: number;
 }): PlatformVerifier {
+  const refreshMs = options.revocationRefreshMs ?? 60_000;
   const state = createAccessState(options.clock);
   const verifier = createTokenVerifier({
     issuer: options.config.issuer,
@@ -37,13 +55,47 @@ export function createPlatformVerifier(options: {
     },
   });
   let subscriptions: Subscription[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+
+  async function loadRevocations(): Promise<number> {
+    const response = await options.peers.request({ method: 'GET', path: revocationsPath, headers: {} });
+    if (response.status !== 200) throw new Error(`identity answered ${response.status} for its revocations`);
+    return applyRevocationList(
+      state,
+      JSON.parse(Buffer.from(response.body).toString('utf8')) as RevocationList,
+    );
+  }
+
+  function schedule(delayMs: number): void {
+    if (!running) return;
+    timer = setTimeout(() => {
+      loadRevocations().then(
+        () => schedule(refreshMs),
+        () => schedule(Math.min(5_000, refreshMs)),
+      );
+    }, delayMs);
+    timer.unref();
+  }
+
   return {
     verifier,
     state,
+    loadRevocations,
     async start() {
+      running = true;
+      // Subscribe first: what is published while the list loads is not missed.
       subscriptions = await followAccessEvents(options.bus, state);
+      try {
+        await loadRevocations();
+        schedule(refreshMs);
+      } catch {
+        schedule(Math.min(5_000, refreshMs));
+      }
     },
     async stop() {
+      running = false;
+      if (timer !== undefined) clearTimeout(timer);
       await Promise.all(subscriptions.map((subscription) => subscription.close()));
       subscriptions = [];
     },

@@ -1,6 +1,9 @@
 // What verifiers must honour beyond a token's signature and expiry: subjects whose tokens were
 // revoked (a disabled user, a revoked grant) and break-glass grants opened since a token was
-// issued. Fed from the bus by every process that verifies tokens; entries outlive any access token.
+// issued. Fed from the bus by every process that verifies tokens, and loaded from identity's
+// persisted list at start and periodically (a verifier that started late or lost the bus for a while
+// catches up); entries outlive any access token.
+import { createHash } from 'node:crypto';
 import type { Bus, Subscription } from '@healthlane/bus';
 import type { Clock } from '@healthlane/kit';
 import type { BreakGlassGrant, Principal } from './principal.ts';
@@ -29,8 +32,26 @@ export interface BreakGlassOpenedEvent {
   roles: string[];
 }
 
+/**
+ * identity's persisted revocations as `GET /auth/revocations` serves them (public, like the key
+ * set): subjects appear only as SHA-256 digests, so the list names nobody.
+ */
+export interface RevocationList {
+  revocations: { subjectSha256: string; revokedAt: string }[];
+}
+
+/** Where identity serves the revocation list. */
+export const revocationsPath = '/auth/revocations';
+
+/** The digest a subject appears under in a RevocationList (hex SHA-256 of the UTF-8 subject). */
+export function subjectDigest(subject: string): string {
+  return createHash('sha256').update(subject, 'utf8').digest('hex');
+}
+
 export interface AccessState {
   revokeSubject(subject: string, revokedAt: Date): void;
+  /** A revocation known only by the subject's digest (from a RevocationList). */
+  revokeSubjectDigest(digest: string, revokedAt: Date): void;
   addBreakGlass(subject: string, grant: BreakGlassGrant): void;
   /** Whether the principal's token was issued at or before a revocation of its subject. */
   isRevoked(principal: Principal): boolean;
@@ -43,6 +64,7 @@ const keepMs = 60 * 60 * 1000;
 
 export function createAccessState(clock: Clock): AccessState {
   const revoked = new Map<string, Date>();
+  const revokedDigests = new Map<string, Date>();
   const grants = new Map<string, BreakGlassGrant[]>();
   let lastSweep = 0;
   const sweep = (): void => {
@@ -50,6 +72,7 @@ export function createAccessState(clock: Clock): AccessState {
     if (now - lastSweep < 60_000) return;
     lastSweep = now;
     for (const [subject, at] of revoked) if (now - at.getTime() > keepMs) revoked.delete(subject);
+    for (const [digest, at] of revokedDigests) if (now - at.getTime() > keepMs) revokedDigests.delete(digest);
     for (const [subject, list] of grants) {
       const open = list.filter((grant) => grant.expiresAt.getTime() > now);
       if (open.length === 0) grants.delete(subject);
@@ -62,14 +85,23 @@ export function createAccessState(clock: Clock): AccessState {
       const previous = revoked.get(subject);
       if (previous === undefined || previous < revokedAt) revoked.set(subject, revokedAt);
     },
+    revokeSubjectDigest(digest, revokedAt) {
+      sweep();
+      const previous = revokedDigests.get(digest);
+      if (previous === undefined || previous < revokedAt) revokedDigests.set(digest, revokedAt);
+    },
     addBreakGlass(subject, grant) {
       sweep();
       grants.set(subject, [...(grants.get(subject) ?? []), grant]);
     },
     isRevoked(principal) {
-      const at = revoked.get(principal.subject);
+      const issued = principal.issuedAt.getTime();
       // iat has second precision: a token from the same second as the revocation is revoked too.
-      return at !== undefined && principal.issuedAt.getTime() <= at.getTime();
+      const at = revoked.get(principal.subject);
+      if (at !== undefined && issued <= at.getTime()) return true;
+      if (revokedDigests.size === 0) return false;
+      const byDigest = revokedDigests.get(subjectDigest(principal.subject));
+      return byDigest !== undefined && issued <= byDigest.getTime();
     },
     breakGlassFor(subject) {
       const now = clock.now();
@@ -103,4 +135,17 @@ export async function followAccessEvents(bus: Bus, state: AccessState): Promise<
       },
     }),
   ]);
+}
+
+/** Applies a RevocationList (malformed entries are skipped); returns how many entries it held. */
+export function applyRevocationList(state: AccessState, list: RevocationList): number {
+  let applied = 0;
+  for (const entry of Array.isArray(list?.revocations) ? list.revocations : []) {
+    const at = new Date(entry?.revokedAt);
+    if (typeof entry?.subjectSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.subjectSha256)) continue;
+    if (Number.isNaN(at.getTime())) continue;
+    state.revokeSubjectDigest(entry.subjectSha256, at);
+    applied++;
+  }
+  return applied;
 }

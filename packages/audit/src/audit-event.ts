@@ -105,6 +105,8 @@ export interface AuditEventInput {
   purposeOfUse?: PurposeOfUse[];
   /** Policy ids (e.g. a token's jti, a consent) under which access was granted. */
   policy?: string[];
+  /** User administration: the user acted upon (a Security User Entity) and what changed ('password-reset'). */
+  targetUser?: { id: string; change: string };
 }
 
 function purposes(codes: readonly PurposeOfUse[] | undefined): CodeableConcept[] | undefined {
@@ -179,6 +181,13 @@ function entities(input: AuditEventInput): AuditEventEntity[] | undefined {
   for (const resource of new Set(input.resources ?? [])) {
     if (input.patients?.includes(resource)) continue; // already the patient entity
     list.push({ what: { reference: resource }, ...entityCodes.resource });
+  }
+  if (input.targetUser !== undefined) {
+    list.push({
+      what: { identifier: { system: 'urn:healthlane:user', value: input.targetUser.id } },
+      ...entityCodes.securityUser,
+      description: input.targetUser.change,
+    });
   }
   if (input.query !== undefined) {
     list.push(

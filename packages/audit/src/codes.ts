@@ -11,6 +11,7 @@ export const system = {
   actReason: 'http://terminology.hl7.org/CodeSystem/v3-ActReason',
   sourceType: 'http://terminology.hl7.org/CodeSystem/security-source-type',
   networkType: 'http://hl7.org/fhir/network-type',
+  iheEventType: 'urn:ihe:event-type-code',
   /** HealthLane's own: platform roles, services, operations without a standard code. */
   role: 'https://healthlane.dev/fhir/CodeSystem/role',
   service: 'urn:healthlane:service',
@@ -23,7 +24,10 @@ export interface Coding {
   display?: string;
 }
 
-/** Every interaction HealthLane audits. `export` is bulk `$export`; `break-glass` opens emergency access. */
+/**
+ * Every interaction HealthLane audits. `export` is bulk `$export`; `break-glass` opens emergency
+ * access; `token` is a refused token request; `user-create`/`user-change` are user administration.
+ */
 export type AuditInteraction =
   | 'read'
   | 'vread'
@@ -44,7 +48,10 @@ export type AuditInteraction =
   | 'operation'
   | 'login'
   | 'logout'
-  | 'break-glass';
+  | 'break-glass'
+  | 'token'
+  | 'user-create'
+  | 'user-change';
 
 /** AuditEvent.action: Create, Read, Update, Delete, Execute. */
 export type AuditAction = 'C' | 'R' | 'U' | 'D' | 'E';
@@ -58,6 +65,9 @@ interface InteractionCodes {
 const rest: Coding = { system: system.auditEventType, code: 'rest', display: 'RESTful Operation' };
 const userAuthentication: Coding = { system: system.dicom, code: '110114', display: 'User Authentication' };
 const securityAlert: Coding = { system: system.dicom, code: '110113', display: 'Security Alert' };
+const userSecurityChanged: Coding[] = [
+  { system: system.dicom, code: '110137', display: 'User security Attributes Changed' },
+];
 
 function restful(code: string, display: string): Coding[] {
   return [{ system: system.restfulInteraction, code, display }];
@@ -111,6 +121,15 @@ export const interactionCodes: Record<AuditInteraction, InteractionCodes> = {
     subtype: [{ system: system.dicom, code: '110127', display: 'Emergency Override Started' }],
     action: 'E',
   },
+  // IHE IUA ITI-71 Get Access Token: a token request the authorization server refused.
+  token: {
+    type: userAuthentication,
+    subtype: [{ system: system.iheEventType, code: 'ITI-71', display: 'Get Access Token' }],
+    action: 'E',
+  },
+  // ATNA: an administrator created a user or changed one's security attributes (password, disabled).
+  'user-create': { type: securityAlert, subtype: userSecurityChanged, action: 'C' },
+  'user-change': { type: securityAlert, subtype: userSecurityChanged, action: 'U' },
 };
 
 /** AuditEvent.outcome: 0 success, 4 minor failure (refused, bad request), 8 serious (server error), 12 major. */
@@ -163,5 +182,9 @@ export const entityCodes = {
   query: {
     type: { system: system.entityType, code: '2', display: 'System Object' },
     role: { system: system.objectRole, code: '24', display: 'Query' },
+  },
+  securityUser: {
+    type: { system: system.entityType, code: '1', display: 'Person' },
+    role: { system: system.objectRole, code: '11', display: 'Security User Entity' },
   },
 } as const satisfies Record<string, { type: Coding; role: Coding }>;

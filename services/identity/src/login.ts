@@ -8,7 +8,8 @@ import { findUserByName, recordLoginOutcome, type User } from './store/users.ts'
 
 export type LoginOutcome =
   | { ok: true; user: User; amr: string[] }
-  | { ok: false; reason: 'invalid' | 'locked' | 'disabled' | 'mfa-required' };
+  /** `user`: the account the name matched, when it matched one (for the audit trail, never the reply). */
+  | { ok: false; reason: 'invalid' | 'locked' | 'disabled' | 'mfa-required'; user?: User };
 
 export interface LoginAttempt {
   username: string;
@@ -27,17 +28,21 @@ export async function checkLogin(
     await verifyPassword(attempt.password, decoyHash);
     return { ok: false, reason: 'invalid' };
   }
-  if (isLocked(user, now)) return { ok: false, reason: 'locked' };
+  if (isLocked(user, now)) return { ok: false, reason: 'locked', user };
   const fail = async (reason: 'invalid' | 'mfa-required'): Promise<LoginOutcome> => {
     const next = afterFailure(user, policy, now);
     await recordLoginOutcome(db, user.id, next, now);
-    return { ok: false, reason: next.lockedUntil !== null && isLocked(next, now) ? 'locked' : reason };
+    return {
+      ok: false,
+      reason: next.lockedUntil !== null && isLocked(next, now) ? 'locked' : reason,
+      user,
+    };
   };
   if (!(await verifyPassword(attempt.password, user.passwordHash))) return fail('invalid');
-  if (user.disabled) return { ok: false, reason: 'disabled' };
+  if (user.disabled) return { ok: false, reason: 'disabled', user };
   let totpStep: number | undefined;
   if (user.totpSecret !== null) {
-    if (!attempt.otp) return { ok: false, reason: 'mfa-required' };
+    if (!attempt.otp) return { ok: false, reason: 'mfa-required', user };
     totpStep = verifyTotp(user.totpSecret, attempt.otp, now, user.totpLastStep);
     if (totpStep === undefined) return fail('invalid');
   }

@@ -68,6 +68,19 @@ export function createProvider({ db, config, keys, now }: ProviderOptions): Prov
       introspection: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
+      // Sign-out (end_session): the platform's own pages, no script; audited in provider-audit.ts.
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.type = 'html';
+          ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign out</title></head><body><main><h1>Sign out of HealthLane?</h1>${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button></main></body></html>`;
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.type = 'html';
+          ctx.body =
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head><body><main><h1>You are signed out</h1></main></body></html>';
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => fhirBaseUrl,

@@ -1,9 +1,9 @@
 // `healthlane user reset-password <username>`: the operator's way back in when an admin password is
 // lost. Opens the platform's database directly (PostgreSQL, or the embedded one in the data folder
 // while the platform is stopped), sets the new password, ends the user's sessions and refresh
-// tokens, and queues the revocation event for identity's outbox relay to publish.
+// tokens, and queues the revocation event and its AuditEvent for identity's outbox relays to publish.
 import { createOutbox, openBus } from '@healthlane/bus';
-import { resetPassword } from '@healthlane/identity';
+import { createIdentityAudit, resetPassword } from '@healthlane/identity';
 import { openDatabase } from '@healthlane/store';
 import { type Command, parseCommandArgs, usageLine } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
@@ -47,7 +47,9 @@ Exit codes: 0 done, 1 failed (unknown user, database unreachable), 2 invalid usa
       const bus = await openBus({ db });
       try {
         const outbox = createOutbox({ db, bus, schema: 'identity' });
-        const result = await resetPassword(db, outbox, username, password, new Date());
+        const audit = createIdentityAudit({ db, bus, now: () => new Date() });
+        await audit.producer.migrate();
+        const result = await resetPassword(db, outbox, username, password, new Date(), audit.producer);
         console.log(`password reset for "${result.username}"; their sessions and refresh tokens were ended`);
         if (result.generatedPassword) console.log(`new password (shown once): ${result.generatedPassword}`);
       } finally {

@@ -3,13 +3,21 @@
 // tokens in the same transaction and publishes identity.subject.revoked through the outbox, which
 // every verifier applies (their access tokens stop working within seconds).
 import { randomUUID } from 'node:crypto';
-import { accessEvents, isRole, type SubjectRevokedEvent, type TokenVerifier } from '@healthlane/access';
+import {
+  accessEvents,
+  isRole,
+  type Principal,
+  type SubjectRevokedEvent,
+  type TokenVerifier,
+} from '@healthlane/access';
 import type { Outbox } from '@healthlane/bus';
 import { Problem } from '@healthlane/kit';
 import type { Database, Transaction } from '@healthlane/store';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { hashPassword, passwordProblem } from '../domain/password.ts';
+import { auditClient, type IdentityAudit } from '../identity-audit.ts';
+import { recordRevocation } from '../store/revocation-store.ts';
 import { insertUser, listUsers, removeOidcArtefacts, setDisabled, setPassword } from '../store/users.ts';
 import { callerWithRole } from './caller.ts';
 
@@ -18,6 +26,7 @@ export interface AdminDeps {
   outbox: Outbox;
   verifier: TokenVerifier;
   now: () => Date;
+  audit: IdentityAudit;
 }
 
 const id = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/);
@@ -72,6 +81,7 @@ export async function revokeSubject(
   now: Date,
 ): Promise<void> {
   await removeOidcArtefacts(tx, subject);
+  await recordRevocation(tx, subject, now, reason);
   const event: SubjectRevokedEvent = { subject, revokedAt: now.toISOString(), reason };
   await outbox.enqueue(tx, accessEvents.subjectRevoked, event);
 }
@@ -79,6 +89,24 @@ export async function revokeSubject(
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const { db, outbox, verifier, now } = deps;
   const admin = (request: import('fastify').FastifyRequest) => callerWithRole(request, verifier, ['admin']);
+
+  /** ATNA user administration: the admin (user, client, address) and the user changed, never the values. */
+  function userAdministration(
+    request: import('fastify').FastifyRequest,
+    principal: Principal,
+    interaction: 'user-create' | 'user-change',
+    target: { id: string; change: string },
+  ) {
+    const client = auditClient(principal.clientId);
+    return {
+      interaction,
+      outcome: '0' as const,
+      ...(principal.kind === 'user' ? { user: { id: principal.subject, roles: [...principal.roles] } } : {}),
+      ...(client === undefined ? {} : { client }),
+      address: request.ip,
+      targetUser: target,
+    };
+  }
 
   app.get('/auth/admin/users', async (request) => {
     await admin(request);
@@ -94,7 +122,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   });
 
   app.post('/auth/admin/users', async (request, reply) => {
-    await admin(request);
+    const principal = await admin(request);
     const body = parse(newUserBody, request.body);
     const problem = passwordProblem(body.password);
     if (problem) throw Problem.invalid(problem);
@@ -115,6 +143,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       now(),
     );
     if (!inserted) throw Problem.conflict('The username is taken');
+    await deps.audit.record(
+      userAdministration(request, principal, 'user-create', { id: userId, change: 'created' }),
+    );
     return reply.code(201).send({ id: userId });
   });
 
@@ -123,21 +154,31 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
     ['enable', false],
   ] as const) {
     app.post<{ Params: { id: string } }>(`/auth/admin/users/:id/${action}`, async (request, reply) => {
-      await admin(request);
+      const principal = await admin(request);
       const at = now();
       const found = await db.transaction(async (tx) => {
         const changed = await setDisabled(tx, request.params.id, disabled, at);
         if (changed && disabled) await revokeSubject(tx, outbox, request.params.id, 'disabled', at);
+        if (changed) {
+          await deps.audit.enqueue(
+            tx,
+            userAdministration(request, principal, 'user-change', {
+              id: request.params.id,
+              change: disabled ? 'disabled' : 'enabled',
+            }),
+          );
+        }
         return changed;
       });
       if (!found) throw Problem.notFound('The user was not found');
       outbox.kick();
+      deps.audit.kick();
       return reply.code(204).send();
     });
   }
 
   app.post<{ Params: { id: string } }>('/auth/admin/users/:id/password', async (request, reply) => {
-    await admin(request);
+    const principal = await admin(request);
     const { password } = parse(passwordBody, request.body);
     const problem = passwordProblem(password);
     if (problem) throw Problem.invalid(problem);
@@ -150,10 +191,18 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       if (rowCount === 0) return false;
       await setPassword(tx, request.params.id, hash, at);
       await revokeSubject(tx, outbox, request.params.id, 'password-reset', at);
+      await deps.audit.enqueue(
+        tx,
+        userAdministration(request, principal, 'user-change', {
+          id: request.params.id,
+          change: 'password-reset',
+        }),
+      );
       return true;
     });
     if (!found) throw Problem.notFound('The user was not found');
     outbox.kick();
+    deps.audit.kick();
     return reply.code(204).send();
   });
 

@@ -15,6 +15,7 @@ import { Problem } from '@healthlane/kit';
 import type { Database } from '@healthlane/store';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { auditClient, type IdentityAudit } from '../identity-audit.ts';
 import { insertBreakGlass } from '../store/break-glass-store.ts';
 import { createLaunchContext } from '../store/launch-contexts.ts';
 import { callerWithRole } from './caller.ts';
@@ -26,6 +27,7 @@ export interface BreakGlassDeps {
   now: () => Date;
   durationSeconds: number;
   onOpened: () => void;
+  audit: IdentityAudit;
 }
 
 const patientId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/);
@@ -77,8 +79,21 @@ export function registerBreakGlassRoutes(app: FastifyInstance, deps: BreakGlassD
         expiresAt,
       });
       await outbox.enqueue(tx, accessEvents.breakGlassOpened, event);
+      // Emergency Override Started, with the grant; the reason stays in identity's own record.
+      const client = auditClient(principal.clientId);
+      await deps.audit.enqueue(tx, {
+        interaction: 'break-glass',
+        outcome: '0',
+        user: { id: principal.subject, roles: [...principal.roles] },
+        ...(client === undefined ? {} : { client }),
+        address: request.ip,
+        patients: [`Patient/${parsed.data.patient}`],
+        purposeOfUse: ['ETREAT', 'BTG'],
+        policy: [grantId],
+      });
     });
     outbox.kick();
+    deps.audit.kick();
     deps.onOpened();
     return reply
       .code(201)

@@ -9,6 +9,7 @@ import type Provider from 'oidc-provider';
 import type { IdentityConfig } from '../config.ts';
 import { createAttemptLimiter } from '../domain/lockout.ts';
 import { allowedResourceScopes, staticScopes } from '../domain/smart-scopes.ts';
+import { auditClient, auditUser, type IdentityAudit, type IdentityAuditInput } from '../identity-audit.ts';
 import { checkLogin, loginMessage } from '../login.ts';
 import { registeredScope } from '../provider.ts';
 import { findLaunchContext, type LaunchContext, saveGrantContext } from '../store/launch-contexts.ts';
@@ -21,6 +22,7 @@ export interface InteractionDeps {
   config: IdentityConfig;
   now: () => Date;
   onLogin: (outcome: 'success' | 'failure' | 'locked' | 'rate-limited') => void;
+  audit: IdentityAudit;
 }
 
 const patientIdPattern = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -28,6 +30,15 @@ const patientIdPattern = /^[A-Za-z0-9\-.]{1,64}$/;
 export function registerInteractionRoutes(app: FastifyInstance, deps: InteractionDeps): void {
   const { provider, db, config, now } = deps;
   const limiter = createAttemptLimiter(config.loginRatePerMinute, 60_000, now);
+
+  /** A sign-in is audited before it is answered; if that cannot be made durable it is not answered. */
+  async function auditLogin(input: Omit<IdentityAuditInput, 'interaction'>) {
+    try {
+      await deps.audit.record({ interaction: 'login', ...input });
+    } catch {
+      throw Problem.unavailable('The sign-in could not be recorded; try again shortly');
+    }
+  }
 
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -145,8 +156,11 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
             username,
           }),
         );
+      const client = auditClient(params.client_id);
+      const who = { ...(client === undefined ? {} : { client }), address: request.ip };
       if (!limiter.attempt(`ip:${request.ip}`) || !limiter.attempt(`user:${username.toLowerCase()}`)) {
         deps.onLogin('rate-limited');
+        await auditLogin({ ...who, outcome: '4', outcomeDesc: 'rate-limited' });
         reply.header('retry-after', '60');
         return again(429, loginMessage('rate'));
       }
@@ -158,9 +172,17 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
       );
       if (!outcome.ok) {
         deps.onLogin(outcome.reason === 'locked' ? 'locked' : 'failure');
+        // A name that matched no account stays out of the event (it may be a mistyped password).
+        await auditLogin({
+          ...who,
+          ...(outcome.user === undefined ? {} : { user: auditUser(outcome.user) }),
+          outcome: '4',
+          outcomeDesc: outcome.reason === 'invalid' ? 'login-failed' : outcome.reason,
+        });
         return again(outcome.reason === 'mfa-required' ? 200 : 401, loginMessage(outcome.reason));
       }
       deps.onLogin('success');
+      await auditLogin({ ...who, user: auditUser(outcome.user), outcome: '0' });
       return finish(request, reply, outcome.user.id, outcome.amr, await launchContext(params, body.patient));
     },
   );

@@ -1,6 +1,6 @@
 // The identity schema: users (with roles, password hashes, MFA secrets, lockout state), care teams,
 // oidc-provider's artefacts (sessions, grants, codes, refresh tokens, clients, replay records),
-// signing keys and cookie secrets, SMART launch contexts, and break-glass grants.
+// signing keys and cookie secrets, SMART launch contexts, break-glass grants and subject revocations.
 import type { Migration } from '@healthlane/store';
 
 export const identityMigrations: Migration[] = [
@@ -99,6 +99,21 @@ CREATE TABLE identity.break_glass (
   expires_at timestamptz NOT NULL
 );
 CREATE INDEX break_glass_user ON identity.break_glass (user_id, expires_at);
+`,
+  },
+  {
+    version: 2,
+    name: 'subject-revocations',
+    sql: `
+-- Revocations verifiers must honour (a user disabled, a password reset): the latest per subject.
+-- Verifiers load them at start and after a reconnect (GET /auth/revocations); the bus only
+-- carries them live.
+CREATE TABLE identity.subject_revocation (
+  subject    text        PRIMARY KEY,
+  revoked_at timestamptz NOT NULL,
+  reason     text        NOT NULL
+);
+CREATE INDEX subject_revocation_at ON identity.subject_revocation (revoked_at);
 `,
   },
 ];

@@ -34,12 +34,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startPlatform(env: Record<string, string> = {}): Promise<Platform> {
+export async function startPlatform(
+  env: Record<string, string> = {},
+  extraServices: AnyServiceDefinition[] = [],
+): Promise<Platform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'healthlane-identity-'));
   const port = await freePort();
   let offset = 0;
   const host = await startHost({
-    services: [gatewayService, identityService, createRecordsService()] as AnyServiceDefinition[],
+    services: [
+      gatewayService,
+      identityService,
+      createRecordsService(),
+      ...extraServices,
+    ] as AnyServiceDefinition[],
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',

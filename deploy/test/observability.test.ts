@@ -247,10 +247,10 @@ describe('metrics that dashboards, rules and autoscaling read', () => {
   it('would flag a metric nobody exports', async () => {
     const names = await known();
     expect(
-      [...metricNames('rate(monitoring_alert_delivery_seconds_count[5m])')].filter(
+      [...metricNames('rate(monitoring_pager_delivery_seconds_count[5m])')].filter(
         (name) => !names.has(name),
       ),
-    ).toEqual(['monitoring_alert_delivery_seconds_count']);
+    ).toEqual(['monitoring_pager_delivery_seconds_count']);
   });
 
   it('takes external metrics only from exporters the production overlay deploys', () => {

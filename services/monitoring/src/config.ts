@@ -1,4 +1,5 @@
 // The monitoring service's environment variables, validated once at start (every problem reported together).
+import { type AccessConfig, accessConfigFields, accessConfigFrom } from '@healthlane/access';
 import { env } from '@healthlane/kit';
 import { z } from 'zod';
 
@@ -24,6 +25,8 @@ export interface MonitoringConfig {
   batchRows: number;
   batchDelayMs: number;
   maxPendingRows: number;
+  /** HEALTHLANE_AUTH (on by default) and the issuer/audience from HEALTHLANE_PUBLIC_URL. */
+  access: AccessConfig;
 }
 
 const escalationChain = z.string().transform((raw, ctx) => {
@@ -53,6 +56,7 @@ const escalationChain = z.string().transform((raw, ctx) => {
 
 export const monitoringConfigSchema = z
   .object({
+    ...accessConfigFields,
     MONITORING_MQTT_URL: env.url(['mqtt:', 'mqtts:', 'tcp:']).optional(),
     MONITORING_MQTT_TOPIC_PREFIX: z
       .string()
@@ -108,5 +112,6 @@ export const monitoringConfigSchema = z
       batchRows: v.MONITORING_BATCH_ROWS,
       batchDelayMs: v.MONITORING_BATCH_DELAY,
       maxPendingRows: v.MONITORING_MAX_PENDING_ROWS,
+      access: accessConfigFrom(v),
     }),
   );

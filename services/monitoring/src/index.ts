@@ -3,6 +3,7 @@
 // patient and ward; charting of vitals and NEWS2 to records as FHIR Observations.
 import { randomUUID } from 'node:crypto';
 import websocket from '@fastify/websocket';
+import { createPlatformVerifier, type TokenVerifier } from '@healthlane/access';
 import { createOutbox } from '@healthlane/bus';
 import type { PeerTransport, ServiceDefinition } from '@healthlane/kit';
 import { Counter, Gauge, Histogram } from 'prom-client';
@@ -18,7 +19,8 @@ import { createPatientSettingsStore } from './patients/patient-settings.ts';
 import { registerIngestRoutes } from './routes/ingest-routes.ts';
 import { registerLiveRoutes } from './routes/live-routes.ts';
 import { registerPatientRoutes } from './routes/patient-routes.ts';
-import { openStreamAccess, type StreamAccessCheck } from './routes/stream-access.ts';
+import { createPlatformStreamAccess } from './routes/platform-stream-access.ts';
+import type { StreamAccessCheck } from './routes/stream-access.ts';
 import { createPatientMonitor } from './scoring/patient-monitor.ts';
 import { ensurePartitions } from './store/partitions.ts';
 import { applyRetention } from './store/retention.ts';
@@ -28,10 +30,12 @@ import { monitoringMigrations } from './store/schema.ts';
 export type { MonitoringConfig } from './config.ts';
 export { monitoringConfigSchema } from './config.ts';
 export { deviceFromTopic, vitalsTopic } from './ingest/mqtt-ingest.ts';
+export { createPlatformStreamAccess } from './routes/platform-stream-access.ts';
 export {
   openStreamAccess,
   type StreamAccessCheck,
   type StreamAccessRequest,
+  type StreamPrincipal,
 } from './routes/stream-access.ts';
 
 const dayMs = 86_400_000;
@@ -39,11 +43,21 @@ const dayMs = 86_400_000;
 export interface MonitoringServiceOptions {
   /** Alert ids; random UUIDs by default. */
   newId?: () => string;
-  /** The stream access check (identity plugs packages/access in here); open by default. */
+  /**
+   * Replaces the stream access check (tests that prove the check is reached); by default the
+   * platform's (src/routes/platform-stream-access.ts: packages/access, deny by default).
+   */
   access?: StreamAccessCheck;
   /**
-   * Headers for monitoring's own calls to records (reading Device/Observation versions, charting),
-   * e.g. a backend-services bearer token from identity; none by default (HEALTHLANE_AUTH=off).
+   * Verifies bearer tokens the gateway has not verified already (monitoring served alone); by
+   * default identity's keys through the peers, with revocations from the bus. Tests pass their own.
+   */
+  tokenVerifier?: TokenVerifier;
+  /**
+   * Headers for monitoring's own calls to records (reading Device/Observation versions, charting).
+   * @deprecated Redundant with the kit host's `peerAuth` (startHost), which authenticates every
+   * service's peer calls and is what `healthlane start`/`serve` use. Kept only while
+   * apps/web/test/support/platform.ts still passes it; remove it once that harness uses `peerAuth`.
    */
   peerCredentials?: () => Promise<Record<string, string>>;
 }
@@ -108,6 +122,23 @@ export function createMonitoringService(
         help: 'Observations charted to records',
         registers: [metrics],
       });
+      // Seconds from a sample's arrival at monitoring (not its device time: device clocks may be off
+      // by up to MONITORING_MAX_CLOCK_SKEW) until the alert it raised reached a clinician channel.
+      const alertDelivery = new Histogram({
+        name: 'monitoring_alert_delivery_seconds',
+        help: 'Sample arrival to a raised alert reaching a clinician channel (live stream frame written, or event committed to the bus outbox)',
+        labelNames: ['channel', 'severity'],
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers: [metrics],
+      });
+      const ingestLag = new Histogram({
+        name: 'monitoring_ingest_lag_seconds',
+        help: 'Batch arrival to scored (NEWS2 and alert rules applied) and to stored (durable)',
+        labelNames: ['stage'],
+        buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers: [metrics],
+      });
+      const lagOf = { scored: ingestLag.labels('scored'), stored: ingestLag.labels('stored') };
       const refusedMessages = new Counter({
         name: 'monitoring_mqtt_refused_messages_total',
         help: 'MQTT messages refused as malformed',
@@ -140,6 +171,7 @@ export function createMonitoringService(
         newId: options.newId ?? randomUUID,
         logger: logger.child({ component: 'alerts' }),
         onEffect: (effect, severity) => alertEvents.inc({ effect, severity }),
+        onDelivered: (channel, severity, seconds) => alertDelivery.observe({ channel, severity }, seconds),
       });
       await alerts.load();
       const monitor = createPatientMonitor({
@@ -171,6 +203,7 @@ export function createMonitoringService(
           if (accepted > 0) samplesTotal.inc({ outcome: 'accepted' }, accepted);
           if (refused > 0) samplesTotal.inc({ outcome: 'refused' }, refused);
         },
+        onLag: (stage, seconds) => lagOf[stage].observe(seconds),
       });
       const charting = createChartingWorker({
         monitor,
@@ -192,17 +225,20 @@ export function createMonitoringService(
             onRefusedMessage: () => refusedMessages.inc(),
           })
         : undefined;
-      const deps = {
-        db,
-        clock,
-        pipeline,
-        monitor,
-        alerts,
-        hub,
-        directory,
-        settings,
-        access: options.access ?? openStreamAccess,
-      };
+      // Access: the request's token is verified here too when no gateway did (distributed), and
+      // every route decides through packages/access, as records does.
+      const platformVerifier =
+        config.access.auth && options.tokenVerifier === undefined
+          ? createPlatformVerifier({ config: config.access, peers: platformPeers, bus, clock })
+          : undefined;
+      const access =
+        options.access ??
+        createPlatformStreamAccess({
+          enabled: config.access.auth,
+          verifier: config.access.auth ? (options.tokenVerifier ?? platformVerifier?.verifier) : undefined,
+          clock,
+        });
+      const deps = { db, clock, pipeline, monitor, alerts, hub, directory, settings, access };
 
       const timers: NodeJS.Timeout[] = [];
       let subscriptions: Array<{ close(): Promise<void> }> = [];
@@ -225,6 +261,7 @@ export function createMonitoringService(
           registerPatientRoutes(app, deps);
         },
         async start() {
+          await platformVerifier?.start();
           outbox.start();
           subscriptions = await subscribeToRecords({
             bus,
@@ -261,6 +298,7 @@ export function createMonitoringService(
           // uncharted readings are in the raw series, and charting is a summary, not the record of samples.
           await alerts.settled();
           await outbox.stop();
+          await platformVerifier?.stop();
         },
         async ready() {
           if (mqttIngest && !mqttIngest.connected()) throw new Error('MQTT broker not connected');

@@ -5,7 +5,7 @@ import { migrate } from '@healthlane/store';
 import { createTestPgliteDatabase, type TestDatabase } from '@healthlane/store/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AlertEngine, createAlertEngine } from '../src/alerts/alert-engine.ts';
+import { type AlertEngine, type AlertEngineOptions, createAlertEngine } from '../src/alerts/alert-engine.ts';
 import { createLiveHub } from '../src/live/live-hub.ts';
 import { monitoringMigrations } from '../src/store/schema.ts';
 
@@ -13,7 +13,9 @@ let test: TestDatabase;
 let now = Date.parse('2026-12-01T10:00:00Z');
 let ids = 0;
 
-async function engine(): Promise<AlertEngine> {
+async function engine(
+  extra: Partial<Pick<AlertEngineOptions, 'hub' | 'onDelivered'>> = {},
+): Promise<AlertEngine> {
   const bus = await createInProcessBus({ db: test.db });
   const outbox = createOutbox({ db: test.db, bus, schema: 'monitoring' });
   await outbox.migrate();
@@ -29,10 +31,11 @@ async function engine(): Promise<AlertEngine> {
       clearAfterMs: 10_000,
       suppressAfterResolveMs: 60_000,
     },
-    hub: createLiveHub({ maxBufferedBytes: 1 << 20 }),
+    hub: extra.hub ?? createLiveHub({ maxBufferedBytes: 1 << 20 }),
     wardOf: () => undefined,
     newId: () => `alert-${++ids}`,
     logger: pino({ level: 'silent' }),
+    ...(extra.onDelivered ? { onDelivered: extra.onDelivered } : {}),
   });
   await alerts.load();
   return alerts;
@@ -94,6 +97,39 @@ describe('alert engine persistence', () => {
       'monitoring.alert.escalated',
       'monitoring.alert.acknowledged',
       'monitoring.alert.resolved',
+    ]);
+  });
+
+  it('times delivery from the arrival of the sample that raised an alert, per channel, and nothing else', async () => {
+    const hub = createLiveHub({ maxBufferedBytes: 1 << 20 });
+    const frames: string[] = [];
+    hub.subscribePatient('d1', { send: (f) => frames.push(f), buffered: () => 0, close: () => {} });
+    const delivered: Array<[string, string, number]> = [];
+    const alerts = await engine({
+      hub,
+      onDelivered: (channel, severity, seconds) => delivered.push([channel, severity, seconds]),
+    });
+    // Arrived 40 ms ago (the clock is exact): a subscriber receives the frame, the event is committed.
+    alerts.evaluate('d1', 'news2', 'urgent', { total: 5 }, now - 40);
+    await alerts.settled();
+    expect(frames).toHaveLength(1);
+    expect(delivered).toEqual([
+      ['live', 'urgent', 0.04],
+      ['bus', 'urgent', 0.04],
+    ]);
+    // Worse: re-raised, timed again. No live subscriber for d2: only the bus delivery is timed.
+    alerts.evaluate('d1', 'news2', 'emergency', { total: 8 }, now - 5);
+    alerts.evaluate('d2', 'news2', 'urgent', { total: 5 }, now - 10);
+    await alerts.settled();
+    // Escalation (by time) and acknowledgement are not sample deliveries.
+    now += 60_000;
+    alerts.tick();
+    await alerts.acknowledge(alerts.open('d1')[0]?.id ?? '', 'Practitioner/n1');
+    await alerts.settled();
+    expect(delivered.slice(2)).toEqual([
+      ['live', 'emergency', 0.005],
+      ['bus', 'emergency', 0.005],
+      ['bus', 'urgent', 0.01],
     ]);
   });
 });

@@ -357,3 +357,32 @@ describe('scale 2 and vital limits', () => {
     }
   });
 });
+
+describe('metrics', () => {
+  /** The value of one series in the Prometheus text exposition, or undefined when absent. */
+  const series = (text: string, name: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line === undefined ? undefined : Number(line.slice(name.length + 1));
+  };
+
+  it('times alert delivery and ingest lag, by channel, severity and stage only (no patient or device)', async () => {
+    const text = await (await fetch(`${platform.url}/metrics`)).text();
+    const live = series(text, 'monitoring_alert_delivery_seconds_count{channel="live",severity="emergency"}');
+    const bus = series(text, 'monitoring_alert_delivery_seconds_count{channel="bus",severity="emergency"}');
+    expect(live).toBeGreaterThanOrEqual(1);
+    expect(bus).toBeGreaterThanOrEqual(1);
+    // On this loopback platform a raised alert reaches the live stream well within 10 s of its sample.
+    expect(
+      series(text, 'monitoring_alert_delivery_seconds_bucket{le="10",channel="live",severity="emergency"}'),
+    ).toBe(live);
+    expect(series(text, 'monitoring_ingest_lag_seconds_count{stage="scored"}')).toBeGreaterThanOrEqual(1);
+    expect(series(text, 'monitoring_ingest_lag_seconds_count{stage="stored"}')).toBeGreaterThanOrEqual(1);
+    const monitoringLines = text.split('\n').filter((l) => l.startsWith('monitoring_'));
+    expect(monitoringLines.length).toBeGreaterThan(0);
+    for (const line of monitoringLines) {
+      expect(line).not.toContain(patientId);
+      expect(line).not.toContain('bed-1');
+      expect(line).not.toContain('ward-a');
+    }
+  });
+});

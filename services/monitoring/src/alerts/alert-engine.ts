@@ -49,7 +49,15 @@ export interface AlertEngineOptions {
   newId: () => string;
   logger: Logger;
   onEffect?: (effect: AlertEffect['type'], severity: Severity) => void;
+  /**
+   * A raised or re-raised alert reached a clinician channel: `live` when its frame was written to
+   * at least one live subscriber, `bus` when its event was committed to the outbox (relayed to the
+   * bus at once). `seconds` counts from the arrival of the sample that raised it.
+   */
+  onDelivered?: (channel: DeliveryChannel, severity: Severity, seconds: number) => void;
 }
+
+export type DeliveryChannel = 'live' | 'bus';
 
 export interface AlertEngine {
   load(): Promise<void>;
@@ -59,10 +67,14 @@ export interface AlertEngine {
     rule: RuleKey,
     severity: Severity | undefined,
     detail?: Record<string, unknown>,
+    /** When the sample that led to this evaluation arrived (ms, the service clock), for delivery timing. */
+    arrivalMs?: number,
   ): void;
   /** Escalates and resolves by time; call periodically. */
   tick(): void;
   acknowledge(alertId: string, by: string): Promise<AlertView | undefined>;
+  /** An open (or recently resolved) alert by id. */
+  find(alertId: string): AlertView | undefined;
   /** Open alerts in memory for a patient (live snapshot). */
   open(patientId: string): AlertView[];
   /** Alerts from storage, newest first. */
@@ -105,6 +117,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     next: AlertState | undefined,
     effects: AlertEffect[],
     detail: Record<string, unknown> | undefined,
+    arrivalMs?: number,
   ): void {
     if (!next || effects.length === 0) return;
     const opensNew = effects.some((e) => e.type === 'raised');
@@ -113,24 +126,35 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         ? { ...alert, state: next, detail: detail ?? alert.detail }
         : { id: options.newId(), patientId, rule, state: next, detail: detail ?? {} };
     alerts.set(key(patientId, rule), current);
+    // Delivery is timed only for what a sample raised (escalations and acknowledgements are not).
+    const timed =
+      arrivalMs !== undefined && effects.some((e) => e.type === 'raised' || e.type === 're-raised')
+        ? arrivalMs
+        : undefined;
     for (const effect of effects) {
       if (effect.type === 'suppressed') continue;
       options.onEffect?.(effect.type, current.state.severity);
-      hub.publish(
+      const delivered = hub.publish(
         { type: 'alert', patient: patientId, event: effect, alert: view(current) },
         options.wardOf(patientId),
       );
+      if (delivered > 0 && timed !== undefined && (effect.type === 'raised' || effect.type === 're-raised'))
+        delivery('live', current.state.severity, timed);
     }
     const persisted = effects.filter((e) => e.type !== 'suppressed');
-    if (persisted.length > 0) persist(current, persisted);
+    if (persisted.length > 0) persist(current, persisted, timed);
+  }
+
+  function delivery(channel: DeliveryChannel, severity: Severity, arrivalMs: number): void {
+    options.onDelivered?.(channel, severity, Math.max(0, clock.now().getTime() - arrivalMs) / 1000);
   }
 
   /** Changes waiting to be written; drained in groups, one transaction per group, in order. */
-  const queue: Array<{ alert: OpenAlert; effects: AlertEffect[] }> = [];
+  const queue: Array<{ alert: OpenAlert; effects: AlertEffect[]; arrivalMs: number | undefined }> = [];
   let draining = false;
 
-  function persist(alert: OpenAlert, effects: AlertEffect[]): void {
-    queue.push({ alert: structuredClone(alert), effects });
+  function persist(alert: OpenAlert, effects: AlertEffect[], arrivalMs: number | undefined): void {
+    queue.push({ alert: structuredClone(alert), effects, arrivalMs });
     if (draining) return;
     draining = true;
     persisting = drain();
@@ -145,12 +169,21 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
           for (const { alert, effects } of group) await write(tx, alert, effects);
         });
         outbox.kick();
+        for (const { alert, arrivalMs } of group)
+          if (arrivalMs !== undefined) delivery('bus', alert.state.severity, arrivalMs);
       } catch {
         // One bad change must not take its group down: write them one by one.
-        for (const { alert, effects } of group) {
-          await db
+        for (const { alert, effects, arrivalMs } of group) {
+          const written = await db
             .transaction((tx) => write(tx, alert, effects))
-            .catch((error: unknown) => logger.error({ err: error }, 'alert change not persisted'));
+            .then(
+              () => true,
+              (error: unknown) => {
+                logger.error({ err: error }, 'alert change not persisted');
+                return false;
+              },
+            );
+          if (written && arrivalMs !== undefined) delivery('bus', alert.state.severity, arrivalMs);
         }
         outbox.kick();
       }
@@ -208,7 +241,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         });
       }
     },
-    evaluate(patientId, rule, severity, detail) {
+    evaluate(patientId, rule, severity, detail, arrivalMs) {
       const alert = alerts.get(key(patientId, rule));
       if (!alert && severity === undefined) return;
       const step = observe(alert?.state, severity, clock.now().getTime(), policy);
@@ -216,7 +249,15 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         alerts.set(key(patientId, rule), { ...alert, state: step.state }); // clear-run bookkeeping only
         return;
       }
-      apply(alert, patientId, rule, step.state, step.effects, severity === undefined ? undefined : detail);
+      apply(
+        alert,
+        patientId,
+        rule,
+        step.state,
+        step.effects,
+        severity === undefined ? undefined : detail,
+        arrivalMs,
+      );
     },
     tick() {
       const nowMs = clock.now().getTime();
@@ -237,6 +278,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         await persisting;
         return view(alerts.get(key(alert.patientId, alert.rule)) ?? alert);
       }
+      return undefined;
+    },
+    find(alertId) {
+      for (const alert of alerts.values()) if (alert.id === alertId) return view(alert);
       return undefined;
     },
     open(patientId) {

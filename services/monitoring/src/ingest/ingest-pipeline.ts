@@ -30,10 +30,16 @@ export interface IngestPipelineOptions {
   maxLatenessMs: number;
   maxClockSkewMs: number;
   onSamples?: (accepted: number, refused: number) => void;
+  /** Seconds from a batch's arrival until it was scored (alert path) and until it was durable. */
+  onLag?: (stage: 'scored' | 'stored', seconds: number) => void;
 }
 
 export function createIngestPipeline(options: IngestPipelineOptions): IngestPipeline {
   const { clock, directory, monitor, writer } = options;
+
+  function lag(stage: 'scored' | 'stored', receivedMs: number): void {
+    if (options.onLag) options.onLag(stage, Math.max(0, clock.now().getTime() - receivedMs) / 1000);
+  }
 
   function rows(
     batch: Pick<ParsedBatch, 'deviceId' | 'samples'>,
@@ -66,18 +72,21 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       const { batch } = parsed;
       const patientId = directory.lookup(batch.deviceId)?.patientId;
       if (patientId !== undefined && batch.samples.length > 0) {
-        monitor.process(patientId, batch.deviceId, batch.samples, true);
+        monitor.process(patientId, batch.deviceId, batch.samples, true, receivedMs);
+        lag('scored', receivedMs);
       }
       await writer.write(rows(batch, patientId ?? null, receivedMs));
+      if (batch.samples.length > 0) lag('stored', receivedMs);
       options.onSamples?.(batch.samples.length, batch.refused.length);
       return { ok: true, outcome: { accepted: batch.samples.length, refused: batch.refused } };
     },
     async ingestFromRecords(patientId, sourceId, samples) {
       if (samples.length === 0) return;
-      monitor.process(patientId, undefined, samples, false);
-      await writer.write(
-        rows({ deviceId: sourceId, samples: [...samples] }, patientId, clock.now().getTime()),
-      );
+      const receivedMs = clock.now().getTime();
+      monitor.process(patientId, undefined, samples, false, receivedMs);
+      lag('scored', receivedMs);
+      await writer.write(rows({ deviceId: sourceId, samples: [...samples] }, patientId, receivedMs));
+      lag('stored', receivedMs);
     },
   };
 }

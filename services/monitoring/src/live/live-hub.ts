@@ -14,12 +14,15 @@ export interface LiveSubscriber {
   /** Bytes queued but not yet written to the socket. */
   buffered(): number;
   close(reason: string): void;
+  /** Whether this subscriber may receive frames about a patient (ward streams); all when absent. */
+  accepts?(patientId: string): boolean;
 }
 
 export interface LiveHub {
   subscribePatient(patientId: string, subscriber: LiveSubscriber): () => void;
   subscribeWard(wardId: string, subscriber: LiveSubscriber): () => void;
-  publish(frame: LiveFrame, wardId: string | undefined): void;
+  /** Sends the frame to the patient's and the ward's subscribers; answers how many it was written to. */
+  publish(frame: LiveFrame, wardId: string | undefined): number;
   hasSubscribers(patientId: string, wardId: string | undefined): boolean;
   count(): number;
 }
@@ -41,16 +44,20 @@ export function createLiveHub(options: { maxBufferedBytes: number }): LiveHub {
     };
   }
 
-  function deliver(set: Set<LiveSubscriber> | undefined, text: string): void {
-    if (!set) return;
+  function deliver(set: Set<LiveSubscriber> | undefined, text: string, patientId: string): number {
+    if (!set) return 0;
+    let sent = 0;
     for (const subscriber of set) {
+      if (subscriber.accepts !== undefined && !subscriber.accepts(patientId)) continue;
       if (subscriber.buffered() > options.maxBufferedBytes) {
         set.delete(subscriber);
         subscriber.close('subscriber too slow');
         continue;
       }
       subscriber.send(text);
+      sent += 1;
     }
+    return sent;
   }
 
   return {
@@ -59,10 +66,9 @@ export function createLiveHub(options: { maxBufferedBytes: number }): LiveHub {
     publish(frame, wardId) {
       const patientSet = byPatient.get(frame.patient);
       const wardSet = wardId === undefined ? undefined : byWard.get(wardId);
-      if (!patientSet && !wardSet) return;
+      if (!patientSet && !wardSet) return 0;
       const text = JSON.stringify(frame);
-      deliver(patientSet, text);
-      deliver(wardSet, text);
+      return deliver(patientSet, text, frame.patient) + deliver(wardSet, text, frame.patient);
     },
     hasSubscribers: (patientId, wardId) =>
       byPatient.has(patientId) || (wardId !== undefined && byWard.has(wardId)),

@@ -18,6 +18,7 @@ function transient(error: unknown): Problem | undefined {
 
 export function registerIngestRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/monitoring/v1/samples', async (request, reply) => {
+    await deps.access({ action: 'ingest', request });
     const body = request.body;
     const batches = Array.isArray(body) ? body : [body];
     if (batches.length === 0 || batches.length > maxBatchesPerRequest) {
@@ -25,7 +26,6 @@ export function registerIngestRoutes(app: FastifyInstance, deps: RouteDeps): voi
         `the body must be a device batch or an array of 1–${maxBatchesPerRequest} batches`,
       );
     }
-    await deps.access({ action: 'ingest', headers: request.headers });
     const results: Array<IngestOutcome | { error: string }> = [];
     try {
       const outcomes = await Promise.all(batches.map((batch) => deps.pipeline.ingest(batch)));
@@ -43,7 +43,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: RouteDeps): voi
     try {
       await deps.access({
         action: 'ingest',
-        headers: request.headers,
+        request,
         ...(device ? { deviceId: device } : {}),
       });
     } catch {

@@ -5,14 +5,16 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { LiveSubscriber } from '../live/live-hub.ts';
 import { fhirIdPattern, type RouteDeps } from './route-deps.ts';
+import type { StreamPrincipal } from './stream-access.ts';
 
 const maxBufferedBytes = 4 * 1024 * 1024;
 
-function subscriberOf(socket: WebSocket): LiveSubscriber {
+function subscriberOf(socket: WebSocket, accepts?: (patientId: string) => boolean): LiveSubscriber {
   return {
     send: (frame) => socket.send(frame),
     buffered: () => socket.bufferedAmount,
     close: (reason) => socket.close(1013, reason),
+    ...(accepts ? { accepts } : {}),
   };
 }
 
@@ -28,22 +30,38 @@ export function registerLiveRoutes(app: FastifyInstance, deps: RouteDeps): void 
       socket.close(1008, 'name exactly one of ?patient=<id> or ?ward=<Location id>');
       return;
     }
+    let principal: StreamPrincipal;
     try {
-      await deps.access({
+      principal = await deps.access({
         action: 'read',
-        headers: request.headers,
+        request,
         ...(patient ? { patientId: patient } : { wardId: target }),
       });
     } catch {
       socket.close(1008, 'not allowed');
       return;
     }
-    const subscriber = subscriberOf(socket);
+    // A ward holds patients this token may not see: each frame is checked against it (deny by default).
+    const subscriber = subscriberOf(socket, patient ? undefined : (id) => principal.mayRead(id));
     const unsubscribe = patient
       ? deps.hub.subscribePatient(patient, subscriber)
       : deps.hub.subscribeWard(target, subscriber);
-    socket.on('close', unsubscribe);
-    const patients = patient ? [patient] : deps.directory.patientsInWard(target);
+    // The stream ends with the token: the client reconnects with a fresh one.
+    const expiry =
+      principal.expiresAtMs === undefined
+        ? undefined
+        : setTimeout(
+            () => socket.close(1008, 'access token expired'),
+            Math.min(Math.max(0, principal.expiresAtMs - Date.now()), 2_147_483_647),
+          );
+    expiry?.unref();
+    socket.on('close', () => {
+      unsubscribe();
+      if (expiry) clearTimeout(expiry);
+    });
+    const patients = patient
+      ? [patient]
+      : deps.directory.patientsInWard(target).filter((id) => principal.mayRead(id));
     for (const id of patients) socket.send(JSON.stringify(snapshot(deps, id)));
     if (socket.bufferedAmount > maxBufferedBytes) socket.close(1013, 'snapshot too large');
   });

@@ -53,7 +53,7 @@ export function registerPatientRoutes(app: FastifyInstance, deps: RouteDeps): vo
       resolution?: string;
       limit?: string;
     };
-    await deps.access({ action: 'read', headers: request.headers, patientId: id });
+    await deps.access({ action: 'read', request, patientId: id });
     const codes = (q.code ?? '').split(',').filter((c) => c !== '');
     const kinds = codes.map(
       (code) => vitalKindOf(code) ?? (vitalKinds.includes(code as VitalKind) ? code : undefined),
@@ -90,24 +90,24 @@ export function registerPatientRoutes(app: FastifyInstance, deps: RouteDeps): vo
 
   app.get('/monitoring/v1/patients/:id/latest', async (request) => {
     const id = patientId(request.params);
-    await deps.access({ action: 'read', headers: request.headers, patientId: id });
+    await deps.access({ action: 'read', request, patientId: id });
     return snapshot(deps, id);
   });
 
   app.get('/monitoring/v1/patients/:id/alerts', async (request) => {
     const id = patientId(request.params);
-    await deps.access({ action: 'read', headers: request.headers, patientId: id });
+    await deps.access({ action: 'read', request, patientId: id });
     return { patient: id, alerts: await deps.alerts.list(id, 200) };
   });
 
   app.put('/monitoring/v1/patients/:id/settings', async (request) => {
     const id = patientId(request.params);
+    await deps.access({ action: 'configure', request, patientId: id });
     const parsed = settingsSchema.safeParse(request.body);
     if (!parsed.success)
       throw Problem.invalid(
         parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
       );
-    await deps.access({ action: 'configure', headers: request.headers, patientId: id });
     const settings = {
       spo2Scale: parsed.data.spo2Scale,
       limits: parsed.data.limits,
@@ -120,11 +120,18 @@ export function registerPatientRoutes(app: FastifyInstance, deps: RouteDeps): vo
 
   app.post('/monitoring/v1/alerts/:id/acknowledge', async (request) => {
     const alertId = (request.params as { id: string }).id;
+    // Decided on the alert's patient; an unknown alert is decided on none (the check answers 404).
+    const open = deps.alerts.find(alertId);
+    const principal = await deps.access({
+      action: 'acknowledge',
+      request,
+      ...(open ? { patientId: open.patient } : {}),
+    });
+    if (!open) throw Problem.notFound('no open alert with this id');
     const by = (request.body as { by?: unknown } | null)?.by;
     if (typeof by !== 'string' || by.length === 0 || by.length > 200) {
       throw Problem.invalid('"by" must name who acknowledges (e.g. Practitioner/<id>)');
     }
-    const principal = await deps.access({ action: 'acknowledge', headers: request.headers });
     // In open mode the body names the acknowledger; with identity, the authenticated principal does.
     const actor = principal.actor === 'anonymous' ? by : principal.actor;
     const alert = await deps.alerts.acknowledge(alertId, actor);

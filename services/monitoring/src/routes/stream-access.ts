@@ -1,27 +1,34 @@
 // THE access check for monitoring's vital streams: device ingest (HTTP, WebSocket), live streams,
 // series reads, alert acknowledgement and settings all pass through one `StreamAccessCheck` before
-// anything is read or written. Vital streams are health information, so the identity issue plugs
-// the platform's access policy (packages/access: token → principal, SMART scopes × roles × patient
-// compartment, audit) in HERE — the same decision records makes. Today, like records' `authorize`,
-// it permits everything: the platform's open development mode has no identity yet.
+// anything is read or written. Vital streams are health information, so the platform's check
+// (platform-stream-access.ts) makes the same decision records makes, through packages/access.
+import type { FastifyRequest } from 'fastify';
 
 export type StreamAction = 'ingest' | 'read' | 'acknowledge' | 'configure';
 
 export interface StreamAccessRequest {
   action: StreamAction;
-  /** Request headers (lower-case names): where a bearer token or device credential arrives. */
-  headers: Record<string, string | string[] | undefined>;
+  /** The HTTP request or WebSocket upgrade: where the bearer token (or the verified principal) is. */
+  request: FastifyRequest;
   patientId?: string;
   wardId?: string;
   deviceId?: string;
 }
 
 export interface StreamPrincipal {
-  /** Who acts, as a FHIR reference where known ('Practitioner/…', 'Device/…'); 'anonymous' in open mode. */
+  /** Who acts: the token's subject (user or client id); 'anonymous' in open mode. */
   actor: string;
+  /**
+   * Whether this principal may see a patient's vitals, NEWS2 and alerts. A ward stream asks it for
+   * every frame, so a token only ever receives the patients it may see.
+   */
+  mayRead(patientId: string): boolean;
+  /** When the token expires (ms since epoch): a live stream is closed then. Absent in open mode. */
+  expiresAtMs?: number;
 }
 
-/** Resolves with the principal when allowed; rejects with Problem.unauthorized / Problem.forbidden when not. */
+/** Resolves with the principal when allowed; rejects with a Problem (401, 403, 404) when not. */
 export type StreamAccessCheck = (request: StreamAccessRequest) => Promise<StreamPrincipal>;
 
-export const openStreamAccess: StreamAccessCheck = async () => ({ actor: 'anonymous' });
+/** Open development mode (HEALTHLANE_AUTH=off, tests): everyone may do everything. */
+export const openStreamAccess: StreamAccessCheck = async () => ({ actor: 'anonymous', mayRead: () => true });

@@ -40,12 +40,16 @@ export interface PatientMonitorOptions {
 }
 
 export interface PatientMonitor {
-  /** Samples of one device for `patientId`; `chart` false for samples that came from records itself. */
+  /**
+   * Samples of one device for `patientId`; `chart` false for samples that came from records itself.
+   * `arrivalMs`: when they arrived (the service clock; now by default), from which alert delivery is timed.
+   */
   process(
     patientId: string,
     deviceId: string | undefined,
     samples: readonly VitalSample[],
     chart: boolean,
+    arrivalMs?: number,
   ): void;
   /** Devices that fell silent: evaluated by the periodic tick. */
   tick(): void;
@@ -77,8 +81,9 @@ export function createPatientMonitor(options: PatientMonitorOptions): PatientMon
   }
 
   return {
-    process(patientId, deviceId, samples, chart) {
+    process(patientId, deviceId, samples, chart, arrivalMs) {
       const nowMs = clock.now().getTime();
+      const arrived = arrivalMs ?? nowMs;
       const state = stateOf(patientId);
       const ward = options.wardOf(patientId);
       if (deviceId !== undefined) {
@@ -95,9 +100,13 @@ export function createPatientMonitor(options: PatientMonitorOptions): PatientMon
         if (chart) state.unchartedVitals.set(sample.kind, reading);
         const limit = limits?.[sample.kind];
         if (limit)
-          alerts.evaluate(patientId, `limit:${sample.kind}`, limitSeverity(sample.value, limit), {
-            kind: sample.kind,
-          });
+          alerts.evaluate(
+            patientId,
+            `limit:${sample.kind}`,
+            limitSeverity(sample.value, limit),
+            { kind: sample.kind },
+            arrived,
+          );
       }
       if (hub.hasSubscribers(patientId, ward)) {
         hub.publish(
@@ -139,6 +148,7 @@ export function createPatientMonitor(options: PatientMonitorOptions): PatientMon
         'news2',
         news2Severity(result),
         result ? { total: result.total, band: result.band } : undefined,
+        arrived,
       );
     },
     tick() {

@@ -3,10 +3,11 @@
 // configuration is invalid (the message lists every problem on stderr).
 import { ConfigError } from '../config/load-config.ts';
 import { runUntilSignalled } from '../health/run-until-signalled.ts';
-import { type HostOptions, startHost } from './start-host.ts';
+import { type Host, type HostOptions, startHost } from './start-host.ts';
 
-export async function runHost(options: HostOptions): Promise<void> {
-  let host: Awaited<ReturnType<typeof startHost>>;
+/** Resolves with the started host (for what the caller runs beside it); the process exits by itself. */
+export async function runHost(options: HostOptions): Promise<Host> {
+  let host: Host;
   try {
     host = await startHost(options);
   } catch (error) {
@@ -30,4 +31,5 @@ export async function runHost(options: HostOptions): Promise<void> {
     process.exit(1);
   });
   runUntilSignalled({ stop: host.stop, timeoutMs: host.config.SHUTDOWN_TIMEOUT_MS, logger });
+  return host;
 }

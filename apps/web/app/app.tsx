@@ -2,7 +2,7 @@
 // URL. Screens that show health data wait until the session is signed in (or the platform is open).
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { SessionSnapshot } from './auth/session.ts';
+import { isSignedOutReturn, type SessionSnapshot } from './auth/session.ts';
 import { Page } from './components/page.tsx';
 import { Failure, Loading } from './components/status.tsx';
 import { usePlatform } from './platform.ts';
@@ -40,7 +40,8 @@ export function App() {
     screen = <Failure error={new Error(snapshot.message ?? 'The console could not start')} />;
   else if (snapshot.status === 'signed-out') {
     const returnTo = place.path === '/signin' ? (place.query.get('return') ?? '/patients') : here;
-    screen = <SignIn returnTo={returnTo} message={snapshot.message} />;
+    const message = isSignedOutReturn(place.path, place.query) ? 'You have signed out.' : snapshot.message;
+    screen = <SignIn returnTo={returnTo} message={message} />;
   } else screen = route(place.path, place.query);
 
   const signedIn = snapshot.status === 'signed-in' || snapshot.status === 'open';
@@ -77,7 +78,7 @@ export function App() {
           {snapshot.status === 'signed-in' && (
             <>
               <span class="user-name">{snapshot.user?.name}</span>
-              <button type="button" onClick={() => session.signOut()}>
+              <button type="button" onClick={() => void session.signOut()}>
                 Sign out
               </button>
             </>

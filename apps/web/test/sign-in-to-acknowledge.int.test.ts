@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWard, BedsideDevice, deterioratedVitals, normalVitals } from './support/bedside-device.ts';
 import { type Browser, openBrowser, screenshot } from './support/browser.ts';
 import { clinicalBundle } from './support/clinical-fixture.ts';
-import { createNurse, type Nurse, registerConsole } from './support/identity-setup.ts';
+import { createNurse, type Nurse } from './support/identity-setup.ts';
 import { call, type Platform, startPlatform, transact } from './support/platform.ts';
 
 let platform: Platform;
@@ -20,7 +20,6 @@ let page: Page;
 
 beforeAll(async () => {
   [platform, browser] = await Promise.all([startPlatform('signed'), openBrowser()]);
-  await registerConsole(platform);
   const ids = await transact(platform, clinicalBundle());
   patient = ids[0]!;
   nurse = await createNurse(platform, ids.slice(0, 3));
@@ -143,17 +142,25 @@ describe('a nurse, signed in, from the patient list to an acknowledged alert', (
     expect(await page.locator('table.patients tbody tr').count()).toBe(1);
   }, 90_000);
 
-  it('signs out: the tokens leave the tab and the console asks to sign in again', async () => {
+  it('signs out: ends the provider session and returns to the console, which asks to sign in again', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
-    // The provider's own sign-out page ends its session too (RP-initiated logout).
+    // The provider's own sign-out page (RP-initiated logout) asks to confirm, then returns the
+    // browser to the console's registered post-logout address.
     await page.waitForURL(/\/auth\/session\/end/);
-    await page.goto(`${platform.url}/patients`);
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForURL(new RegExp(`^${platform.url}/signin\\?`));
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('status').first().textContent()).toContain('You have signed out');
+    await screenshot(page, 'signed-out');
     const tokens = await page.evaluate(() =>
       (
         globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }
       ).sessionStorage.getItem('healthlane.tokens'),
     );
     expect(tokens).toBeNull();
+    // The provider's session is gone too: signing in again shows its sign-in page, not a silent return.
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/auth\/interaction\//);
+    expect(await page.getByLabel('Username').isVisible()).toBe(true);
   });
 });

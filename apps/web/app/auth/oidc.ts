@@ -8,6 +8,7 @@ export interface ProviderMetadata {
   authorization_endpoint: string;
   token_endpoint: string;
   end_session_endpoint?: string;
+  revocation_endpoint?: string;
   code_challenge_methods_supported?: string[];
 }
 
@@ -25,8 +26,13 @@ export interface TokenSet {
 export interface ClientSettings {
   clientId: string;
   redirectUri: string;
+  /** Where the provider returns the browser after signing out (registered for the client). */
+  postLogoutRedirectUri: string;
   scope: string;
 }
+
+/** The `state` the provider hands back to the post-logout page: the console says it signed out. */
+export const signedOutState = 'signed-out';
 
 /** What the browser keeps between the redirect out and the callback (sessionStorage). */
 export interface PendingSignIn {
@@ -142,7 +148,8 @@ export async function refresh(
 
 /**
  * Where to end the provider's session too (RP-initiated logout), so the next person at this
- * workstation has to sign in. No post_logout_redirect_uri: the provider shows its own page.
+ * workstation has to sign in; the provider asks the user to confirm, then returns the browser to
+ * the console's sign-in page (the client's registered post-logout redirect URI).
  */
 export function endSessionUrl(
   metadata: ProviderMetadata,
@@ -151,10 +158,36 @@ export function endSessionUrl(
 ): string | undefined {
   if (!metadata.end_session_endpoint) return undefined;
   const url = new URL(metadata.end_session_endpoint);
-  const params = new URLSearchParams({ client_id: client.clientId });
+  const params = new URLSearchParams({
+    client_id: client.clientId,
+    post_logout_redirect_uri: client.postLogoutRedirectUri,
+    state: signedOutState,
+  });
   if (idToken) params.set('id_token_hint', idToken);
   url.search = params.toString();
   return url.toString();
+}
+
+/**
+ * Revokes a refresh token (RFC 7009): ending the provider's session leaves offline_access grants
+ * alive, so signing out revokes the console's own. Best effort: sign-out goes on if it fails.
+ */
+export async function revokeToken(
+  fetcher: FetchLike,
+  metadata: ProviderMetadata,
+  client: ClientSettings,
+  token: string,
+): Promise<void> {
+  if (!metadata.revocation_endpoint) return;
+  await fetcher(metadata.revocation_endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      token,
+      token_type_hint: 'refresh_token',
+      client_id: client.clientId,
+    }).toString(),
+  }).catch(() => undefined);
 }
 
 async function tokenRequest(

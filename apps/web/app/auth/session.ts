@@ -12,6 +12,8 @@ import {
   type PendingSignIn,
   type ProviderMetadata,
   refresh,
+  revokeToken,
+  signedOutState,
   type TokenSet,
 } from './oidc.ts';
 
@@ -44,8 +46,14 @@ const refreshMarginMs = 30_000;
 export const consoleClient = (origin: string): ClientSettings => ({
   clientId: 'healthlane-console',
   redirectUri: `${origin}/signin/callback`,
+  postLogoutRedirectUri: `${origin}/signin`,
   scope: 'openid fhirUser offline_access user/*.cruds',
 });
+
+/** Whether a page load is the provider returning the browser after sign-out. */
+export function isSignedOutReturn(path: string, query: URLSearchParams): boolean {
+  return path === '/signin' && query.get('state') === signedOutState;
+}
 
 export class Session {
   #deps: SessionDeps;
@@ -64,6 +72,11 @@ export class Session {
 
   get snapshot(): SessionSnapshot {
     return this.#snapshot;
+  }
+
+  /** When the current access token expires (epoch ms); undefined without one. */
+  get tokenExpiresAt(): number | undefined {
+    return this.#tokens?.expiresAt;
   }
 
   subscribe(listener: (snapshot: SessionSnapshot) => void): () => void {
@@ -135,10 +148,17 @@ export class Session {
     return this.#refreshing;
   }
 
-  signOut(): void {
+  /**
+   * Signs out here (tokens gone from memory and the tab), revokes the refresh token, and ends the
+   * provider's session, which returns the browser to the console's sign-in page.
+   */
+  async signOut(): Promise<void> {
     const idToken = this.#tokens?.idToken;
+    const refreshToken = this.#tokens?.refreshToken;
     this.#forget('signed-out');
-    const url = this.#metadata && endSessionUrl(this.#metadata, this.#client, idToken);
+    if (!this.#metadata) return;
+    if (refreshToken) await revokeToken(this.#deps.fetch, this.#metadata, this.#client, refreshToken);
+    const url = endSessionUrl(this.#metadata, this.#client, idToken);
     if (url) this.#deps.navigate(url);
   }
 

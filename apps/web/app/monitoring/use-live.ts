@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LiveFrame } from '../api/monitoring.ts';
 import { usePlatform } from '../platform.ts';
 import { applyFrame, type LiveState } from './live-state.ts';
-import { openLiveStream, type StreamStatus } from './live-stream.ts';
+import { openLiveStream, type SocketLike, type StreamStatus } from './live-stream.ts';
 
 export interface Live {
   state: LiveState;
@@ -36,7 +36,16 @@ export function useLive(
     };
     const close = openLiveStream({
       target,
-      token: () => session.authorization(),
+      origin: location.origin,
+      openSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+      auth: {
+        token: () => session.authorization(),
+        expiresAt: () => session.tokenExpiresAt,
+        watch: (listener) =>
+          session.subscribe((snapshot) =>
+            listener(snapshot.status === 'signed-in' || snapshot.status === 'open'),
+          ),
+      },
       onFrame: (frame) => {
         const first = Object.keys(latest.current).length === 0;
         latest.current = applyFrame(latest.current, frame, { windowMs });

@@ -6,12 +6,14 @@ const texts: Record<StreamStatus, string> = {
   live: 'Live',
   reconnecting: 'Connection lost; reconnecting…',
   refused: 'The live stream refused this request',
+  'signed-out': 'Signed out: the live stream has stopped. Sign in again to see live data.',
 };
 
 export function StreamNotice({ status, reason }: { status: StreamStatus; reason?: string }) {
   return (
     <p class={`stream stream-${status}`} role="status">
-      <span class="stream-dot" aria-hidden="true" /> {status === 'refused' && reason ? reason : texts[status]}
+      <span class="stream-dot" aria-hidden="true" />{' '}
+      {(status === 'refused' || status === 'signed-out') && reason ? reason : texts[status]}
     </p>
   );
 }

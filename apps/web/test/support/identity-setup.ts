@@ -1,22 +1,7 @@
 // What an administrator does before a nurse can sign in to the console, through identity's real
-// admin API: register the console as a public OIDC client (PKCE, no secret), create the nurse, and
-// put the ward's patients in the nurse's care team.
+// admin API: create the nurse and put the ward's patients in the nurse's care team. (The console's
+// public OIDC client, healthlane-console, is written by identity's bootstrap at every start.)
 import { call, type Platform } from './platform.ts';
-
-export const consoleClientId = 'healthlane-console';
-
-export async function registerConsole(platform: Platform): Promise<void> {
-  const reply = await call(platform, 'POST', '/auth/admin/clients', {
-    client_id: consoleClientId,
-    client_name: 'HealthLane console',
-    redirect_uris: [`${platform.url}/signin/callback`],
-    grant_types: ['authorization_code', 'refresh_token'],
-    token_endpoint_auth_method: 'none',
-    scope: 'openid fhirUser offline_access user/*.cruds',
-  });
-  if (reply.status !== 201)
-    throw new Error(`console client not registered (${reply.status}): ${JSON.stringify(reply.body)}`);
-}
 
 export interface Nurse {
   id: string;

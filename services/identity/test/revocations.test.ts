@@ -89,7 +89,7 @@ it('the revocation survives in the store: a password reset is listed as well', a
   });
   expect(reset.status).toBe(204);
   const listed = await api(platform, 'GET', '/auth/revocations', undefined);
-  expect(listed.body.revocations.map((entry: { subjectSha256: string }) => entry.subjectSha256)).toContain(
-    subjectDigest(user.id),
-  );
+  expect(
+    (listed.body.revocations as { subjectSha256: string }[]).map((entry) => entry.subjectSha256),
+  ).toContain(subjectDigest(user.id));
 });

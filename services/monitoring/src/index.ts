@@ -12,6 +12,7 @@ import { createChartingWorker } from './charting/charting-worker.ts';
 import { type MonitoringConfig, monitoringConfigSchema } from './config.ts';
 import { createDeviceDirectory } from './devices/device-directory.ts';
 import { subscribeToRecords } from './events/records-consumer.ts';
+import { exportAlertsToRecords } from './export/alert-export.ts';
 import { createIngestPipeline } from './ingest/ingest-pipeline.ts';
 import { createMqttIngest, type MqttIngest } from './ingest/mqtt-ingest.ts';
 import { createLiveHub } from './live/live-hub.ts';
@@ -139,6 +140,11 @@ export function createMonitoringService(
         registers: [metrics],
       });
       const lagOf = { scored: ingestLag.labels('scored'), stored: ingestLag.labels('stored') };
+      const exported = new Counter({
+        name: 'monitoring_alert_exported_resources_total',
+        help: 'Flag, DetectedIssue and Communication resources written to records for alerts',
+        registers: [metrics],
+      });
       const refusedMessages = new Counter({
         name: 'monitoring_mqtt_refused_messages_total',
         help: 'MQTT messages refused as malformed',
@@ -272,6 +278,15 @@ export function createMonitoringService(
             pipeline,
             logger: logger.child({ component: 'records-events' }),
           });
+          subscriptions.push(
+            await exportAlertsToRecords({
+              bus,
+              peers,
+              alerts,
+              logger: logger.child({ component: 'alert-export' }),
+              onExported: (n) => exported.inc(n),
+            }),
+          );
           await mqttIngest?.start();
           timers.push(
             setInterval(() => {

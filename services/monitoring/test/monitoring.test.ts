@@ -237,6 +237,52 @@ describe('NEWS2, alerts and live streams', () => {
     }
   });
 
+  it('exports the alert to records: Flag and DetectedIssue as it stands, a Communication per notification', async () => {
+    const alerts = await platform.json<{ alerts: Array<{ id: string; rule: string; status: string }> }>(
+      'GET',
+      `/monitoring/v1/patients/${patientId}/alerts`,
+    );
+    const alert = alerts.body.alerts.find((a) => a.rule === 'news2' && a.status === 'resolved');
+    expect(alert).toBeDefined();
+    const id = `alert-${alert?.id}`;
+    // Through the outbox and the bus: eventually the resolved state is in records.
+    const flag = await eventually(async () => {
+      const read = await platform.json<Record<string, unknown>>('GET', `/fhir/R4/Flag/${id}`);
+      return read.status === 200 && read.body.status === 'inactive' ? read.body : undefined;
+    });
+    expect(flag).toMatchObject({
+      subject: { reference: `Patient/${patientId}` },
+      code: {
+        coding: [{ system: 'https://healthlane.dev/fhir/CodeSystem/monitoring-alert-rule', code: 'news2' }],
+      },
+      meta: { tag: [{ system: 'https://healthlane.dev/fhir/CodeSystem/origin', code: 'monitoring' }] },
+    });
+    expect((flag.period as { end?: string }).end).toBeDefined();
+    const issue = await platform.json<Record<string, unknown>>('GET', `/fhir/R4/DetectedIssue/${id}`);
+    expect(issue.body).toMatchObject({
+      severity: 'high',
+      patient: { reference: `Patient/${patientId}` },
+      implicated: [{ reference: `Flag/${id}` }],
+      mitigation: [{ author: { reference: 'Practitioner/nurse-7' } }],
+    });
+    const notices = await eventually(async () => {
+      const found = await platform.json<{ entry?: Array<{ resource: Record<string, unknown> }> }>(
+        'GET',
+        `/fhir/R4/Communication?subject=Patient/${patientId}`,
+      );
+      const about = (found.body.entry ?? [])
+        .map((e) => e.resource)
+        .filter((r) => (r.about as Array<{ reference: string }>)[0]?.reference === `Flag/${id}`);
+      return about.length >= 2 ? about : undefined;
+    });
+    // Raised (to the nurse), then escalated (to the charge nurse); acknowledgement and resolution notify no one.
+    expect(notices.map((c) => (c.recipient as Array<{ display: string }>)[0]?.display).sort()).toEqual([
+      'charge-nurse',
+      'nurse',
+    ]);
+    expect(notices.every((c) => c.priority === 'stat' && c.status === 'completed')).toBe(true);
+  });
+
   it('scores a vital sign a nurse records in records (SNOMED CT coded), but never its own NEWS2', async () => {
     const live = await connect(
       `${platform.url.replace('http', 'ws')}/monitoring/v1/live?patient=${patientId}`,

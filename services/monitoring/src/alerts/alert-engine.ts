@@ -77,6 +77,8 @@ export interface AlertEngine {
   find(alertId: string): AlertView | undefined;
   /** Open alerts in memory for a patient (live snapshot). */
   open(patientId: string): AlertView[];
+  /** One alert as stored (committed changes only). */
+  get(alertId: string): Promise<AlertView | undefined>;
   /** Alerts from storage, newest first. */
   list(patientId: string, limit: number): Promise<AlertView[]>;
   /** Resolves when every change so far is persisted. */
@@ -288,6 +290,25 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       return [...alerts.values()]
         .filter((a) => a.patientId === patientId && a.state.status !== 'resolved')
         .map(view);
+    },
+    async get(alertId) {
+      const { rows } = await db.query<{
+        id: string;
+        patient_id: string;
+        rule: RuleKey;
+        state: AlertState;
+        detail: Record<string, unknown>;
+      }>('SELECT id, patient_id, rule, state, detail FROM monitoring.alert WHERE id = $1', [alertId]);
+      const row = rows[0];
+      return row
+        ? view({
+            id: row.id,
+            patientId: row.patient_id,
+            rule: row.rule,
+            state: row.state,
+            detail: row.detail,
+          })
+        : undefined;
     },
     async list(patientId, limit) {
       await persisting;

@@ -43,6 +43,8 @@ try {
       HEALTHLANE_DATA_DIR: 'memory://',
       LOG_LEVEL: 'warn',
       HEALTHLANE_DEMO: '0',
+      // One load generator stands for many clients: the per-client limit (500/s) would cap the run.
+      GATEWAY_RATE_LIMIT_PER_SECOND: '1000000',
     },
     readyUrl: `http://127.0.0.1:${port}/readyz`,
     url: `http://127.0.0.1:${port}${path}`,

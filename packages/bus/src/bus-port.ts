@@ -52,6 +52,16 @@ export interface SubscribeOptions<T = unknown> {
    * before it resolves) makes the bus deliver it again after a back-off, up to `maxDeliver` times.
    */
   handler: (message: DeliveredMessage<T>) => Promise<void>;
+  /**
+   * Optional, group subscriptions only: handles several waiting deliveries at once, in stream
+   * order (at most `batchSize`). Resolving acknowledges them all; throwing hands each message of the
+   * batch to `handler` on its own, so one bad message holds back none of the others. Both handlers
+   * must have the same effect: a consumer that commits a batch in one transaction does one round of
+   * work for many messages. Each batch counts as one of the `concurrency` handlers.
+   */
+  handleBatch?: (messages: DeliveredMessage<T>[]) => Promise<void>;
+  /** Most deliveries `handleBatch` receives at once. Default 100. */
+  batchSize?: number;
   /** How long a delivery may stay unacknowledged before it is redelivered. Default 30 s. */
   ackWaitMs?: number;
   /** Deliveries before a message is given up (and logged as dead). Default 10. */

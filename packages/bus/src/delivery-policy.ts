@@ -6,19 +6,25 @@ export interface DeliveryPolicy {
   maxDeliver: number;
   retryBackoffMs: number;
   concurrency: number;
+  /** Most deliveries one `handleBatch` call receives. */
+  batchSize: number;
 }
 
 const maxRetryBackoffMs = 60_000;
 const maxCloseGraceMs = 5_000;
 
 export function deliveryPolicy(
-  options: Pick<SubscribeOptions, 'ackWaitMs' | 'maxDeliver' | 'retryBackoffMs' | 'concurrency'>,
+  options: Pick<
+    SubscribeOptions,
+    'ackWaitMs' | 'maxDeliver' | 'retryBackoffMs' | 'concurrency' | 'batchSize'
+  >,
 ): DeliveryPolicy {
   const policy = {
     ackWaitMs: options.ackWaitMs ?? 30_000,
     maxDeliver: options.maxDeliver ?? 10,
     retryBackoffMs: options.retryBackoffMs ?? 1_000,
     concurrency: options.concurrency ?? 1,
+    batchSize: options.batchSize ?? 100,
   };
   for (const [name, value] of Object.entries(policy)) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);

@@ -55,3 +55,38 @@ export function idempotent<T>(
     });
   };
 }
+
+export interface IdempotentBatchOptions<T> extends Omit<IdempotentOptions<T>, 'handle'> {
+  /** Applies the messages not processed before, in order, using `tx` only. */
+  handle: (tx: Transaction, messages: DeliveredMessage<T>[]) => Promise<void>;
+}
+
+/**
+ * A `handleBatch` for subscribe: marks the whole batch processed with one multi-row INSERT and
+ * applies, in one transaction, just the messages that were not processed before (a message id
+ * repeated inside the batch counts once).
+ */
+export function idempotentBatch<T>(
+  options: IdempotentBatchOptions<T>,
+): (messages: DeliveredMessage<T>[]) => Promise<void> {
+  const schema = schemaName(options.schema);
+  return async (messages) => {
+    if (messages.length === 0) return;
+    await options.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ event_id: string }>(
+        `INSERT INTO ${schema}.processed_events (consumer, event_id)
+         SELECT DISTINCT $1, id FROM unnest($2::text[]) AS x(id)
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [options.consumer, messages.map((message) => message.id)],
+      );
+      if (rows.length === 0) return;
+      const fresh = new Set(rows.map((row) => row.event_id));
+      const apply: DeliveredMessage<T>[] = [];
+      for (const message of messages) {
+        // The first delivery of each newly marked id; later copies in the batch are duplicates.
+        if (fresh.delete(message.id)) apply.push(message);
+      }
+      await options.handle(tx, apply);
+    });
+  };
+}

@@ -204,6 +204,14 @@ export function createMessageLog(db: Database) {
       ]);
     },
 
+    /** Settles many deliveries of the group in one statement. */
+    async ackMany(ref: GroupRef, seqs: readonly number[]): Promise<void> {
+      await db.query(
+        'DELETE FROM bus.leases WHERE group_name = $1 AND filter = $2 AND seq = ANY($3::bigint[])',
+        [ref.group, ref.filter, seqs],
+      );
+    },
+
     /** Makes this delivery visible again after `delayMs`, unless it was redelivered meanwhile. */
     async retryAfter(ref: GroupRef, seq: number, deliveryCount: number, delayMs: number): Promise<void> {
       await db.query(

@@ -23,6 +23,8 @@ export interface LocalSubscription {
 
 const broadcastBatch = 100;
 
+type BatchHandler<T> = NonNullable<SubscribeOptions<T>['handleBatch']>;
+
 export function startGroupLoop<T>(
   context: LoopContext,
   ref: GroupRef,
@@ -33,6 +35,8 @@ export function startGroupLoop<T>(
   const matcher = new RegExp(ref.pattern);
   const wakeup = createWakeup();
   const inFlight = new Map<number, { deliveryCount: number; done: Promise<void> }>();
+  /** Handler units running: single deliveries, or batches when `handleBatch` is given. */
+  let units = 0;
   let closed = false;
   let closing: Promise<void> | undefined;
   const fields = (message: LoggedMessage) => ({
@@ -60,44 +64,93 @@ export function startGroupLoop<T>(
     );
   }
 
-  function dispatch(message: LoggedMessage): void {
-    const done = (async () => {
-      let failure: unknown;
+  /** Handles one delivery through `handler` and settles it. */
+  async function handleOne(message: LoggedMessage): Promise<void> {
+    let failure: unknown;
+    try {
+      await runInTraceContext(message.headers, () => options.handler(toDelivered<T>(message)));
+    } catch (error) {
+      failure = error ?? new Error('handler threw a nullish value');
+    }
+    try {
+      await settle(message, failure);
+    } catch (error) {
+      // The lease then simply expires and the message comes again.
+      logger.warn({ ...fields(message), ...errorFields(error) }, 'bus could not settle a delivery');
+    }
+  }
+
+  /** Handles deliveries through `handleBatch`, acknowledged together; one by one if it throws. */
+  async function handleMany(messages: LoggedMessage[], handleBatch: BatchHandler<T>): Promise<void> {
+    let failure: unknown;
+    try {
+      await handleBatch(messages.map((message) => toDelivered<T>(message)));
+    } catch (error) {
+      failure = error ?? new Error('handler threw a nullish value');
+    }
+    if (failure === undefined) {
       try {
-        await runInTraceContext(message.headers, () => options.handler(toDelivered<T>(message)));
+        await log.ackMany(
+          ref,
+          messages.map((message) => message.seq),
+        );
       } catch (error) {
-        failure = error ?? new Error('handler threw a nullish value');
+        logger.warn(
+          { group: ref.group, count: messages.length, ...errorFields(error) },
+          'bus could not settle a batch',
+        );
       }
-      try {
-        await settle(message, failure);
-      } catch (error) {
-        // The lease then simply expires and the message comes again.
-        logger.warn({ ...fields(message), ...errorFields(error) }, 'bus could not settle a delivery');
-      }
-    })().finally(() => {
+      return;
+    }
+    logger.warn(
+      { group: ref.group, count: messages.length, ...errorFields(failure) },
+      'bus batch handler failed; handling its messages one by one',
+    );
+    for (const message of messages) {
+      if (closed) return; // close() hands the rest back
+      await handleOne(message);
       inFlight.delete(message.seq);
+    }
+  }
+
+  /** Runs one handler unit (a delivery, or a batch of them) as one of the `concurrency` slots. */
+  function dispatch(messages: LoggedMessage[]): void {
+    const handleBatch = options.handleBatch;
+    const done = (
+      handleBatch !== undefined && messages.length > 1
+        ? handleMany(messages, handleBatch)
+        : Promise.all(messages.map(handleOne)).then(() => {})
+    ).finally(() => {
+      for (const message of messages) inFlight.delete(message.seq);
+      units -= 1;
       wakeup.wake();
     });
-    inFlight.set(message.seq, { deliveryCount: message.deliveryCount, done });
+    units += 1;
+    for (const message of messages) inFlight.set(message.seq, { deliveryCount: message.deliveryCount, done });
   }
 
   const loop = (async () => {
     while (!closed) {
       let waitMs = context.pollIntervalMs;
-      const room = policy.concurrency - inFlight.size;
+      const room = policy.concurrency - units;
       if (room > 0) {
         try {
-          const claim = await log.claim(ref, room, policy);
+          const claim = await log.claim(ref, options.handleBatch ? policy.batchSize : room, policy);
           for (const id of claim.dead) {
             logger.error(
               { group: ref.group, messageId: id },
               'bus message given up: ack wait expired too often',
             );
           }
-          for (const message of claim.messages) {
-            // Claimed while closing: hand it straight back instead of letting its lease run out.
-            if (closed) await log.retryAfter(ref, message.seq, message.deliveryCount, 0);
-            else dispatch(message);
+          if (closed) {
+            // Claimed while closing: hand them straight back instead of letting their leases run out.
+            for (const message of claim.messages) {
+              await log.retryAfter(ref, message.seq, message.deliveryCount, 0);
+            }
+          } else if (options.handleBatch) {
+            if (claim.messages.length > 0) dispatch(claim.messages);
+          } else {
+            for (const message of claim.messages) dispatch([message]);
           }
           if (claim.nextDueMs !== undefined) waitMs = Math.min(waitMs, claim.nextDueMs + 1);
         } catch (error) {

@@ -9,8 +9,10 @@ export type {
   Subscription,
 } from './bus-port.ts';
 export {
+  type IdempotentBatchOptions,
   type IdempotentOptions,
   idempotent,
+  idempotentBatch,
   migrateProcessedEvents,
   processedEventsMigrations,
 } from './idempotent-consumer.ts';

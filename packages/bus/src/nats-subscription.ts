@@ -23,6 +23,8 @@ const fetchExpiresMs = 5_000;
 const errorPauseMs = 1_000;
 const decoder = new TextDecoder();
 
+type BatchHandler<T> = NonNullable<SubscribeOptions<T>['handleBatch']>;
+
 export function startNatsGroupLoop<T>(
   context: NatsLoopContext,
   consumer: Consumer,
@@ -34,55 +36,119 @@ export function startNatsGroupLoop<T>(
   const wakeup = createWakeup();
   const stop = new AbortController();
   const inFlight = new Map<JsMsg, Promise<void>>();
+  /** Handler units running: single deliveries, or batches when `handleBatch` is given. */
+  let units = 0;
   let fetching: ConsumerMessages | undefined;
   let closing: Promise<void> | undefined;
 
-  function dispatch(msg: JsMsg): void {
-    const done = (async () => {
-      const fields = { subject: msg.subject, group, deliveryCount: msg.info.deliveryCount };
-      let message: DeliveredMessage<T>;
-      try {
-        message = toDelivered<T>(context, msg);
-      } catch (error) {
-        logger.error({ ...fields, ...errorFields(error) }, 'bus message undecodable; terminated');
-        return msg.term('undecodable');
+  async function handleOne(msg: JsMsg): Promise<void> {
+    const fields = { subject: msg.subject, group, deliveryCount: msg.info.deliveryCount };
+    let message: DeliveredMessage<T>;
+    try {
+      message = toDelivered<T>(context, msg);
+    } catch (error) {
+      logger.error({ ...fields, ...errorFields(error) }, 'bus message undecodable; terminated');
+      return msg.term('undecodable');
+    }
+    try {
+      await runInTraceContext(message.headers, () => options.handler(message));
+      msg.ack();
+    } catch (error) {
+      const logFields = { ...fields, messageId: message.id, ...errorFields(error) };
+      if (message.deliveryCount >= policy.maxDeliver) {
+        logger.error(logFields, 'bus handler failed; message given up');
+        msg.term('max deliveries');
+      } else {
+        logger.warn(logFields, 'bus handler failed; message will be retried');
+        msg.nak(retryDelayMs(policy, message.deliveryCount));
       }
-      try {
-        await runInTraceContext(message.headers, () => options.handler(message));
-        msg.ack();
-      } catch (error) {
-        const logFields = { ...fields, messageId: message.id, ...errorFields(error) };
-        if (message.deliveryCount >= policy.maxDeliver) {
-          logger.error(logFields, 'bus handler failed; message given up');
-          msg.term('max deliveries');
-        } else {
-          logger.warn(logFields, 'bus handler failed; message will be retried');
-          msg.nak(retryDelayMs(policy, message.deliveryCount));
-        }
+    }
+  }
+
+  /** `handleBatch` over the decodable messages, all acknowledged on success; one by one if it throws. */
+  async function handleMany(msgs: JsMsg[], handleBatch: BatchHandler<T>): Promise<void> {
+    let messages: DeliveredMessage<T>[];
+    try {
+      messages = msgs.map((msg) => toDelivered<T>(context, msg));
+    } catch {
+      for (const msg of msgs) await handleOne(msg); // terminates the undecodable one, handles the rest
+      return;
+    }
+    try {
+      await handleBatch(messages);
+    } catch (error) {
+      logger.warn(
+        { group, count: msgs.length, ...errorFields(error) },
+        'bus batch handler failed; handling its messages one by one',
+      );
+      for (const msg of msgs) {
+        if (stop.signal.aborted) return; // close() hands the rest back
+        await handleOne(msg);
+        inFlight.delete(msg);
       }
-    })()
+      return;
+    }
+    for (const msg of msgs) msg.ack();
+  }
+
+  /** Runs one handler unit (a delivery, or a batch of them) as one of the `concurrency` slots. */
+  function dispatch(msgs: JsMsg[]): void {
+    const handleBatch = options.handleBatch;
+    const done = (
+      handleBatch !== undefined && msgs.length > 1
+        ? handleMany(msgs, handleBatch)
+        : Promise.all(msgs.map(handleOne)).then(() => {})
+    )
       .catch((error) => logger.warn(errorFields(error), 'bus could not settle a delivery'))
       .finally(() => {
-        inFlight.delete(msg);
+        for (const msg of msgs) inFlight.delete(msg);
+        units -= 1;
         wakeup.wake();
       });
-    inFlight.set(msg, done);
+    units += 1;
+    for (const msg of msgs) inFlight.set(msg, done);
+  }
+
+  // With `handleBatch`, what one fetch delivers in the same turn of the event loop (up to
+  // `batchSize`) goes to the handler together: nothing waits for a batch to fill.
+  let pending: JsMsg[] = [];
+  let flushScheduled = false;
+  function flush(): void {
+    flushScheduled = false;
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    dispatch(batch);
+  }
+  function collect(msg: JsMsg): void {
+    if (options.handleBatch === undefined) {
+      dispatch([msg]);
+      return;
+    }
+    pending.push(msg);
+    if (pending.length >= policy.batchSize) flush();
+    else if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
   }
 
   const loop = (async () => {
     while (!stop.signal.aborted) {
-      const room = policy.concurrency - inFlight.size;
+      const room = policy.concurrency - units;
       if (room <= 0) {
         await wakeup.wait(fetchExpiresMs);
         continue;
       }
       try {
-        fetching = await consumer.fetch({ max_messages: room, expires: fetchExpiresMs });
+        const most = options.handleBatch ? policy.batchSize : room;
+        fetching = await consumer.fetch({ max_messages: most, expires: fetchExpiresMs });
         for await (const msg of fetching) {
           // Fetched after close began: give it straight back to the group.
           if (stop.signal.aborted) msg.nak();
-          else dispatch(msg);
+          else collect(msg);
         }
+        flush();
       } catch (error) {
         if (stop.signal.aborted) break;
         logger.warn({ group, ...errorFields(error) }, 'bus fetch failed; retrying');

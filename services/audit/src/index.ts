@@ -11,7 +11,7 @@ import { auditEventPath, registerAuditEventRoutes } from './routes/fhir-routes.t
 import { registerReportRoutes } from './routes/report-routes.ts';
 import { createAppendWorker } from './store/append-worker.ts';
 import { createAppender, writerRoleAvailable } from './store/appender.ts';
-import { createIntakeHandler, intakeConsumer } from './store/intake.ts';
+import { createIntakeBatchHandler, createIntakeHandler, intakeConsumer } from './store/intake.ts';
 import { chainState } from './store/log-queries.ts';
 import { auditMigrations } from './store/schema.ts';
 
@@ -116,11 +116,9 @@ export function createAuditService(options: AuditServiceOptions = {}): ServiceDe
         onAppended: (count) => appended.inc(count),
         onFailure: () => failures.inc(),
       });
-      const intake = createIntakeHandler({
-        db,
-        onAccepted: () => worker.kick(),
-        onRefused: () => refused.inc(),
-      });
+      const intakeOptions = { db, onAccepted: () => worker.kick(), onRefused: () => refused.inc() };
+      const intake = createIntakeHandler(intakeOptions);
+      const intakeBatch = createIntakeBatchHandler(intakeOptions);
       let subscription: Subscription | undefined;
 
       return {
@@ -141,7 +139,10 @@ export function createAuditService(options: AuditServiceOptions = {}): ServiceDe
             subject: auditSubjects,
             group: intakeConsumer,
             handler: intake,
-            concurrency: options.intakeConcurrency ?? 16,
+            // Waiting events land in the inbox a batch per transaction.
+            handleBatch: intakeBatch,
+            batchSize: config.batchSize,
+            concurrency: options.intakeConcurrency ?? 4,
           });
         },
         async stop() {

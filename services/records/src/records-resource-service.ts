@@ -20,6 +20,7 @@ import type {
 import { toIssue, validationIssues } from './domain/validation.ts';
 import { createRecordsSearch, type RecordsSearch } from './search/records-search.ts';
 import type { SearchLimits } from './search/search-service.ts';
+import { createReadCoalescer } from './store/read-coalescer.ts';
 import {
   countResources,
   currentVersion,
@@ -115,6 +116,7 @@ export function createRecordsResourceService(options: RecordsResourceServiceOpti
   }
 
   const versions = createVersionLog({ outbox, clock });
+  const coalescedRead = createReadCoalescer(db);
   const search = createRecordsSearch(authorize, options.searchLimits ?? defaultSearchLimits, clock);
 
   const service: RecordsResourceService = {
@@ -134,7 +136,8 @@ export function createRecordsResourceService(options: RecordsResourceServiceOpti
       assertType(type);
       assertValidId(id);
       check(ctx, 'read', type, id);
-      return readCurrent(executor, type, id);
+      // Outside a transaction, concurrent reads share one statement (see read-coalescer.ts).
+      return executor === db ? readCurrent(db, type, id, coalescedRead) : readCurrent(executor, type, id);
     },
 
     async vread(executor, ctx, type, id, versionId) {

@@ -8,6 +8,7 @@ import { type JsonObject, stampVersion } from './domain/resource-body.ts';
 import type { StoredResource } from './domain/resource-service.ts';
 import { assertValid } from './domain/validation.ts';
 import { type IndexRows, indexRowsOf } from './store/index-rows.ts';
+import type { CurrentLookup } from './store/read-coalescer.ts';
 import {
   type CurrentVersion,
   currentVersion,
@@ -34,8 +35,13 @@ export function storedFrom(
 }
 
 /** The current version; throws not-found (never existed) or gone (deleted, with its ETag). */
-export async function readCurrent(db: SqlExecutor, type: string, id: string): Promise<StoredResource> {
-  const current = await currentVersion(db, type, id);
+export async function readCurrent(
+  db: SqlExecutor,
+  type: string,
+  id: string,
+  lookup: CurrentLookup = (t, i) => currentVersion(db, t, i),
+): Promise<StoredResource> {
+  const current = await lookup(type, id);
   if (current === undefined) throw Problem.notFound('The resource was not found');
   if (current.deleted || current.json === null) {
     throw Problem.gone('The resource has been deleted', {

@@ -164,6 +164,67 @@ export function busContract(adapter: string, setup: () => Promise<BusContractTar
       await Promise.all(subs.map((sub) => sub.close()));
     });
 
+    it('hands waiting deliveries to handleBatch together, in order, and acknowledges them all', async () => {
+      const r = root();
+      const batches: string[][] = [];
+      const single = collector();
+      await bus.publishBatch(
+        Array.from({ length: 30 }, (_, n) => ({ subject: `${r}.job`, data: n, id: `${r}-${n}` })),
+      );
+      const sub = await bus.subscribe<number>({
+        subject: `${r}.>`,
+        group: `${r}-g`,
+        handler: single.handler,
+        handleBatch: async (messages) => {
+          batches.push(messages.map((m) => m.id));
+        },
+        batchSize: 8,
+        ...fast,
+      });
+      await waitFor(() => batches.flat().length + single.received.length >= 30);
+      await pause(700); // past the ack wait: nothing unacknowledged comes again
+      const handled = [...batches.flat(), ...single.ids()];
+      expect(new Set(handled).size).toBe(30);
+      expect(handled).toHaveLength(30);
+      expect(batches.some((batch) => batch.length > 1)).toBe(true);
+      expect(Math.max(...batches.map((batch) => batch.length))).toBeLessThanOrEqual(8);
+      for (const batch of batches) {
+        const order = batch.map((id) => Number(id.slice(id.lastIndexOf('-') + 1)));
+        expect(order).toEqual([...order].sort((a, b) => a - b));
+      }
+      await sub.close();
+    });
+
+    it('hands a failed batch to handler one by one, so a poison message holds back no other', async () => {
+      const r = root();
+      let batchCalls = 0;
+      const single = collector<number>(async (m) => {
+        if (m.data === 3) throw new Error('poison');
+      });
+      await bus.publishBatch(
+        Array.from({ length: 6 }, (_, n) => ({ subject: `${r}.job`, data: n, id: `${r}-${n}` })),
+      );
+      const sub = await bus.subscribe<number>({
+        subject: `${r}.>`,
+        group: `${r}-g`,
+        handler: single.handler,
+        handleBatch: async (messages) => {
+          batchCalls += 1;
+          if (messages.some((m) => m.data === 3)) throw new Error('poison in the batch');
+        },
+        maxDeliver: 2,
+        ...fast,
+      });
+      await waitFor(() => single.received.filter((m) => m.data === 3).length === 2);
+      await pause(700);
+      expect(batchCalls).toBeGreaterThan(0);
+      const good = single.received.filter((m) => m.data !== 3).map((m) => m.data);
+      // Every good message of the failed batch was handled exactly once on its own.
+      expect(new Set(good).size).toBe(good.length);
+      expect(single.received.filter((m) => m.data === 3).map((m) => m.deliveryCount)).toEqual([1, 2]);
+      await sub.close();
+    });
+
     it('redelivers after the handler throws, with a growing delivery count, until it succeeds', async () => {
       const r = root();
       const sink = collector(async (m) => {

@@ -7,6 +7,7 @@ import {
   createOutbox,
   type DeliveredMessage,
   idempotent,
+  idempotentBatch,
   migrateProcessedEvents,
   type Outbox,
 } from '../../src/index.ts';
@@ -288,6 +289,56 @@ export function outboxContract(pair: string, setup: () => Promise<OutboxContract
       // The failed attempt left no processed mark, so a retry still runs.
       const marks = await target.db.query(
         `SELECT 1 FROM ${schema}.processed_events WHERE consumer = 'failing'`,
+      );
+      expect(marks.rowCount).toBe(0);
+    });
+
+    it('applies a batch once per message: repeats in the batch and earlier deliveries are skipped', async () => {
+      const { schema, root } = await service();
+      await target.db.exec(`CREATE TABLE ${schema}.applied_batch (event_id text, n int)`);
+      const applied: string[][] = [];
+      const handle = idempotentBatch<{ n: number }>({
+        db: target.db,
+        schema,
+        consumer: 'batch',
+        handle: async (tx, messages) => {
+          applied.push(messages.map((m) => m.id));
+          await tx.query(
+            `INSERT INTO ${schema}.applied_batch (event_id, n) SELECT * FROM unnest($1::text[], $2::int[])`,
+            [messages.map((m) => m.id), messages.map((m) => m.data.n)],
+          );
+        },
+      });
+      const message = (n: number): DeliveredMessage<{ n: number }> => ({
+        id: `${root}-e${n}`,
+        subject: `${root}.x`,
+        data: { n },
+        headers: {},
+        deliveryCount: 1,
+        publishedAt: new Date(),
+      });
+      await handle([message(1), message(2)]);
+      await handle([message(2), message(3), message(3), message(4)]);
+      await handle([message(1)]);
+      expect(applied).toEqual([
+        [`${root}-e1`, `${root}-e2`],
+        [`${root}-e3`, `${root}-e4`],
+      ]);
+      const { rows } = await target.db.query<{ n: number }>(
+        `SELECT n FROM ${schema}.applied_batch ORDER BY n`,
+      );
+      expect(rows.map((row) => row.n)).toEqual([1, 2, 3, 4]);
+      const failing = idempotentBatch({
+        db: target.db,
+        schema,
+        consumer: 'failing-batch',
+        handle: async () => {
+          throw new Error('not yet');
+        },
+      });
+      await expect(failing([message(5)])).rejects.toThrow('not yet');
+      const marks = await target.db.query(
+        `SELECT 1 FROM ${schema}.processed_events WHERE consumer = 'failing-batch'`,
       );
       expect(marks.rowCount).toBe(0);
     });

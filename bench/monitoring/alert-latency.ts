@@ -3,7 +3,8 @@
 // HTTP, and every so often makes one probe bed deteriorate and times from sending that sample to
 // receiving the NEWS2 alert frame on the probe patient's live WebSocket. Loopback only; bounded.
 //
-//   node --import tsx bench/monitoring/alert-latency.ts [--beds 10000] [--seconds 30] [--backend postgres|pglite] [--probes-per-second 5]
+//   node --import tsx bench/monitoring/alert-latency.ts [--beds 10000] [--seconds 30] [--backend postgres|pglite] [--probes-per-second 5] [--cpu-prof <dir>]
+// --cpu-prof writes the platform process's CPU profile (node --cpu-prof) into <dir>.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     backend: { type: 'string', default: 'postgres' },
     'probes-per-second': { type: 'string', default: '5' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const beds = Number(values.beds);
@@ -36,21 +38,31 @@ const pg = values.backend === 'postgres' ? await createTestPostgresDatabase() : 
 await pg?.db.close();
 const dataDir = pg ? undefined : await mkdtemp(join(tmpdir(), 'hl-bench-alert-'));
 const startPlatform = () =>
-  spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', 'start'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      HEALTHLANE_SERVICES: 'records,monitoring',
-      HEALTHLANE_AUTH: 'off',
-      HEALTHLANE_DEMO: '0',
-      LOG_LEVEL: 'warn',
-      DATABASE_POOL_SIZE: '12',
-      ...(pg ? { DATABASE_URL: pg.url } : { HEALTHLANE_DATA_DIR: dataDir }),
+  spawn(
+    process.execPath,
+    [
+      ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : []),
+      '--import',
+      'tsx',
+      'apps/cli/src/main.ts',
+      'start',
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        HEALTHLANE_SERVICES: 'records,monitoring',
+        HEALTHLANE_AUTH: 'off',
+        HEALTHLANE_DEMO: '0',
+        LOG_LEVEL: 'warn',
+        DATABASE_POOL_SIZE: '12',
+        ...(pg ? { DATABASE_URL: pg.url } : { HEALTHLANE_DATA_DIR: dataDir }),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  );
 let child = startPlatform();
 const stopPlatform = async () => {
   if (child.exitCode !== null) return;

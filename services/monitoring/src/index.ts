@@ -9,6 +9,7 @@ import type { PeerTransport, ServiceDefinition } from '@healthlane/kit';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { createAlertEngine } from './alerts/alert-engine.ts';
 import { createChartingWorker } from './charting/charting-worker.ts';
+import { createOwnObservations } from './charting/own-observations.ts';
 import { type MonitoringConfig, monitoringConfigSchema } from './config.ts';
 import { createDeviceDirectory } from './devices/device-directory.ts';
 import { subscribeToRecords } from './events/records-consumer.ts';
@@ -211,6 +212,7 @@ export function createMonitoringService(
         },
         onLag: (stage, seconds) => lagOf[stage].observe(seconds),
       });
+      const own = createOwnObservations(100_000);
       const charting = createChartingWorker({
         monitor,
         peers,
@@ -219,6 +221,7 @@ export function createMonitoringService(
         intervalMs: config.chartingIntervalMs,
         maxEntries: 500,
         onCharted: (n) => charted.inc(n),
+        onCreated: (id) => own.add(id),
       });
       const mqttIngest: MqttIngest | undefined = config.mqttUrl
         ? createMqttIngest({
@@ -276,6 +279,7 @@ export function createMonitoringService(
             directory,
             monitor,
             pipeline,
+            own,
             logger: logger.child({ component: 'records-events' }),
           });
           subscriptions.push(

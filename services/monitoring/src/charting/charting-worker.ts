@@ -19,6 +19,8 @@ export interface ChartingOptions {
   /** Most Observations per Bundle. */
   maxEntries: number;
   onCharted?: (observations: number) => void;
+  /** Told the id of each Observation records created for this worker. */
+  onCreated?: (id: string) => void;
 }
 
 export interface ChartingWorker {
@@ -74,8 +76,12 @@ export function createChartingWorker(options: ChartingOptions): ChartingWorker {
       });
       if (response.status === 200) {
         const reply = JSON.parse(new TextDecoder().decode(response.body)) as {
-          entry?: Array<{ response?: { status?: string } }>;
+          entry?: Array<{ response?: { status?: string; location?: string } }>;
         };
+        for (const entry of reply.entry ?? []) {
+          const id = /^Observation\/([^/]+)/.exec(entry.response?.location ?? '')?.[1];
+          if (id !== undefined && entry.response?.status?.startsWith('201')) options.onCreated?.(id);
+        }
         failed = entries
           .filter((_, i) => !reply.entry?.[i]?.response?.status?.startsWith('201'))
           .map((e) => e.undo);

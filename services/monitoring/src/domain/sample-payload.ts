@@ -58,27 +58,46 @@ export function parseBatch(body: unknown, window: SampleTimeWindow, deviceFromTo
   }
   const samples: VitalSample[] = [];
   const refused: RefusedSample[] = [];
-  list.forEach((item: unknown, index) => {
-    const parsed = parseSample(item, device, window);
+  // A device's batch usually stamps every sample with one time: check and parse it once.
+  const times: TimeMemo = { text: undefined, ms: Number.NaN };
+  for (let index = 0; index < list.length; index += 1) {
+    const parsed = parseSample(list[index] as unknown, device, window, times);
     if (typeof parsed === 'string') refused.push({ index, reason: parsed });
     else samples.push(parsed);
-  });
+  }
   return { ok: true, batch: { deviceId: device, samples, refused } };
 }
 
+/** The last valid `time` text seen in a batch and its instant. */
+interface TimeMemo {
+  text: string | undefined;
+  ms: number;
+}
+
 /** One sample, or the reason it is refused. */
-export function parseSample(item: unknown, deviceId: string, window: SampleTimeWindow): VitalSample | string {
+export function parseSample(
+  item: unknown,
+  deviceId: string,
+  window: SampleTimeWindow,
+  times: TimeMemo = { text: undefined, ms: Number.NaN },
+): VitalSample | string {
   if (!isRecord(item)) return 'a sample must be a JSON object';
   const { code, system, time, value } = item;
   if (typeof code !== 'string') return '"code" must be a string';
   if (system !== undefined && typeof system !== 'string') return '"system" must be a string';
   const kind = vitalKindOf(code, system);
   if (kind === undefined) return '"code" is not a supported vital sign (see the payload documentation)';
-  if (typeof time !== 'string' || !instantPattern.test(time)) {
-    return '"time" must be an instant with a time zone (e.g. 2026-12-01T10:00:00Z)';
+  let timeMs: number;
+  if (typeof time === 'string' && time === times.text) timeMs = times.ms;
+  else {
+    if (typeof time !== 'string' || !instantPattern.test(time)) {
+      return '"time" must be an instant with a time zone (e.g. 2026-12-01T10:00:00Z)';
+    }
+    timeMs = Date.parse(time);
+    if (Number.isNaN(timeMs)) return '"time" is not a valid date';
+    times.text = time;
+    times.ms = timeMs;
   }
-  const timeMs = Date.parse(time);
-  if (Number.isNaN(timeMs)) return '"time" is not a valid date';
   if (timeMs < window.earliestMs) return '"time" is older than the accepted lateness';
   if (timeMs > window.latestMs) return '"time" is in the future beyond the allowed clock skew';
   if (kind === 'consciousness') {

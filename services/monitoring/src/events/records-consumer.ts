@@ -9,6 +9,7 @@ import type { PeerTransport } from '@healthlane/kit';
 import type { Database } from '@healthlane/store';
 import type { Logger } from 'pino';
 import { isMonitoringOrigin, isNews2Observation } from '../charting/fhir-observations.ts';
+import type { OwnObservations } from '../charting/own-observations.ts';
 import type { DeviceDirectory } from '../devices/device-directory.ts';
 import { observationPatient, vitalsFromObservation } from '../domain/observation-vitals.ts';
 import type { IngestPipeline } from '../ingest/ingest-pipeline.ts';
@@ -27,6 +28,8 @@ export interface RecordsConsumerOptions {
   directory: DeviceDirectory;
   monitor: PatientMonitor;
   pipeline: IngestPipeline;
+  /** Observations monitoring charted itself: their events are skipped without a read. */
+  own?: Pick<OwnObservations, 'take'>;
   logger: Logger;
 }
 
@@ -71,6 +74,7 @@ export async function subscribeToRecords(options: RecordsConsumerOptions): Promi
 
   async function onObservation(message: DeliveredMessage): Promise<void> {
     if (!isEvent(message.data) || message.subject.endsWith('.deleted')) return;
+    if (message.subject.endsWith('.created') && options.own?.take(message.data.id)) return;
     const resource = await readVersion(peers, message.data);
     if (!resource || isMonitoringOrigin(resource) || isNews2Observation(resource)) return;
     const patientId = observationPatient(resource);

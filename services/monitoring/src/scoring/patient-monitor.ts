@@ -62,8 +62,11 @@ export interface PatientMonitor {
 export function createPatientMonitor(options: PatientMonitorOptions): PatientMonitor {
   const { clock, alerts, hub } = options;
   const patients = new Map<string, PatientState>();
-  /** deviceId → patient and last arrival (receive clock), for the silence rule. */
-  const devices = new Map<string, { patientId: string; lastArrivalMs: number }>();
+  /**
+   * deviceId → patient and last arrival (receive clock), for the silence rule; `silent` while the
+   * tick has found it silent, so that an arrival clears the rule only then (not on every batch).
+   */
+  const devices = new Map<string, { patientId: string; lastArrivalMs: number; silent: boolean }>();
 
   function stateOf(patientId: string): PatientState {
     let state = patients.get(patientId);
@@ -88,8 +91,16 @@ export function createPatientMonitor(options: PatientMonitorOptions): PatientMon
       const ward = options.wardOf(patientId);
       if (deviceId !== undefined) {
         const known = devices.get(deviceId);
-        devices.set(deviceId, { patientId, lastArrivalMs: nowMs });
-        if (known) alerts.evaluate(patientId, `silent:${deviceId}`, undefined);
+        if (known === undefined) {
+          // First sight (also after a restart, with a silence alert reloaded as open): clear it.
+          devices.set(deviceId, { patientId, lastArrivalMs: nowMs, silent: false });
+          alerts.evaluate(patientId, `silent:${deviceId}`, undefined);
+        } else {
+          if (known.silent) alerts.evaluate(known.patientId, `silent:${deviceId}`, undefined);
+          known.patientId = patientId;
+          known.lastArrivalMs = nowMs;
+          known.silent = false;
+        }
       }
       let changed = false;
       const limits = options.settings.get(patientId)?.limits;
@@ -155,7 +166,10 @@ export function createPatientMonitor(options: PatientMonitorOptions): PatientMon
       const nowMs = clock.now().getTime();
       for (const [deviceId, device] of devices) {
         const severity = silenceSeverity(device.lastArrivalMs, nowMs, options.silentAfterMs);
-        if (severity) alerts.evaluate(device.patientId, `silent:${deviceId}`, severity, { device: deviceId });
+        if (severity) {
+          device.silent = true;
+          alerts.evaluate(device.patientId, `silent:${deviceId}`, severity, { device: deviceId });
+        }
       }
     },
     state: (patientId) => patients.get(patientId),

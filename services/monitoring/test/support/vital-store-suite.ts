@@ -141,4 +141,42 @@ export function vitalStoreSuite(open: () => Promise<TestDatabase>): void {
       expect(later.deletedRollups).toBeGreaterThanOrEqual(2);
     });
   });
+
+  describe('vital store upgrade', () => {
+    it('re-keys the samples time first with partitions and rows in place; a repeat is still stored once', async () => {
+      const old = await open();
+      try {
+        await migrate(old.db, 'monitoring', monitoringMigrations.slice(0, 1));
+        await ensurePartitions(old.db, now - day, now + day);
+        const writer = createSampleWriter({
+          db: old.db,
+          maxBatchRows: 100,
+          maxDelayMs: 1,
+          concurrency: 1,
+          maxPendingRows: 1_000,
+        });
+        const rows = [sample({}), sample({ timeMs: now - day + 1000 }), sample({ kind: 'spo2', value: 97 })];
+        await writer.write(rows);
+        await migrate(old.db, 'monitoring', monitoringMigrations);
+        const { rows: key } = await old.db.query<{ columns: string }>(
+          `SELECT string_agg(a.attname, ',' ORDER BY k.n) AS columns
+             FROM pg_index i
+             JOIN pg_class c ON c.oid = i.indrelid
+             JOIN pg_namespace ns ON ns.oid = c.relnamespace
+             CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+            WHERE ns.nspname = 'monitoring' AND c.relname = 'vital_sample' AND i.indisprimary
+            GROUP BY i.indexrelid`,
+        );
+        expect(key).toEqual([{ columns: 'sample_time,device_id,kind' }]);
+        await writer.write([...rows, sample({ timeMs: now + 1000 })]);
+        const { rows: counted } = await old.db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM monitoring.vital_sample',
+        );
+        expect(counted[0]?.n).toBe(4);
+      } finally {
+        await old.drop();
+      }
+    });
+  });
 }

@@ -73,7 +73,7 @@ export function createProvider({ db, config, keys, now }: ProviderOptions): Prov
         enabled: true,
         async logoutSource(ctx, form) {
           ctx.type = 'html';
-          ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign out</title></head><body><main><h1>Sign out of HealthLane?</h1>${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button></main></body></html>`;
+          ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign out</title></head><body><main><h1>Sign out of HealthLane?</h1>${form}<button autofocus type="submit" form="op.logoutForm" name="logout" value="yes">Yes, sign me out</button> <button type="submit" form="op.logoutForm">No, stay signed in</button></main></body></html>`;
         },
         async postLogoutSuccessSource(ctx) {
           ctx.type = 'html';

@@ -41,6 +41,22 @@ export function assignmentOf(resource: unknown): DeviceAssignment {
 
 export function createDeviceDirectory(db: Database): DeviceDirectory {
   const devices = new Map<string, DeviceAssignment & { versionId: number }>();
+  /**
+   * patient → ward of their first located device: read for every arriving batch (the live frames'
+   * ward), so kept as an index, recomputed only for the patients an assignment change touches.
+   */
+  const wardByPatient = new Map<string, string>();
+
+  function reindex(patientId: string | undefined): void {
+    if (patientId === undefined) return;
+    wardByPatient.delete(patientId);
+    for (const device of devices.values()) {
+      if (device.patientId === patientId && device.wardId) {
+        wardByPatient.set(patientId, device.wardId);
+        return;
+      }
+    }
+  }
 
   return {
     async load() {
@@ -56,6 +72,11 @@ export function createDeviceDirectory(db: Database): DeviceDirectory {
           wardId: row.ward_id ?? undefined,
           versionId: Number(row.version_id),
         });
+      }
+      wardByPatient.clear();
+      for (const device of devices.values()) {
+        if (device.patientId && device.wardId && !wardByPatient.has(device.patientId))
+          wardByPatient.set(device.patientId, device.wardId);
       }
     },
     lookup: (deviceId) => devices.get(deviceId),
@@ -74,6 +95,8 @@ export function createDeviceDirectory(db: Database): DeviceDirectory {
         [deviceId, assignment.patientId ?? null, assignment.wardId ?? null, versionId],
       );
       devices.set(deviceId, { ...assignment, versionId: version });
+      reindex(known?.patientId);
+      if (assignment.patientId !== known?.patientId) reindex(assignment.patientId);
       return true;
     },
     patientsInWard(wardId) {
@@ -83,10 +106,6 @@ export function createDeviceDirectory(db: Database): DeviceDirectory {
       }
       return [...patients];
     },
-    wardOf(patientId) {
-      for (const device of devices.values())
-        if (device.patientId === patientId && device.wardId) return device.wardId;
-      return undefined;
-    },
+    wardOf: (patientId) => wardByPatient.get(patientId),
   };
 }

@@ -1,6 +1,8 @@
 // Builds the clinician console (apps/web/app) into static files the gateway serves at `/`:
 // index.html, assets/console-<hash>.js and assets/console-<hash>.css (content-hashed, so they can
-// be cached for a year), and prints the size of what a browser downloads, raw and gzipped.
+// be cached for a year), and chunks loaded on demand (assets/chunk-<hash>.js: uPlot, which only
+// the chart screens need, stays out of the first load); prints the size of what a browser
+// downloads, raw and gzipped: the first load, then each on-demand chunk.
 //
 // Usage: node apps/web/build.mjs [--outdir=path] [--if-stale] [--quiet]
 //   --outdir    where to write (default apps/web/dist)
@@ -25,7 +27,9 @@ export async function buildConsole({ outdir = defaultOutdir, minify = true } = {
     outdir: assets,
     entryNames: '[name]-[hash]',
     assetNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
     bundle: true,
+    splitting: true,
     format: 'esm',
     platform: 'browser',
     target: ['chrome110', 'firefox115', 'safari16'],
@@ -39,20 +43,39 @@ export async function buildConsole({ outdir = defaultOutdir, minify = true } = {
     define: { 'process.env.NODE_ENV': '"production"' },
     tsconfig: here('./tsconfig.json'),
   });
-  const outputs = Object.keys(result.metafile.outputs).map((path) => relative(assets, path));
-  const script = outputs.find((name) => name.endsWith('.js'));
-  const style = outputs.find((name) => name.endsWith('.css'));
+  const outputs = Object.entries(result.metafile.outputs);
+  const entry = outputs.find(([path, output]) => path.endsWith('.js') && output.entryPoint);
+  const script = entry && relative(assets, entry[0]);
+  const style = entry?.[1].cssBundle && relative(assets, entry[1].cssBundle);
   if (!script || !style) throw new Error('esbuild produced no script or no stylesheet');
+  // Chunks the entry imports statically load with it: preloaded so the browser fetches them at once.
+  const preload = entry[1].imports
+    .filter((imported) => imported.kind === 'import-statement')
+    .map((imported) => `<link rel="modulepreload" href="/assets/${basename(imported.path)}">`);
   const template = await readFile(join(sourceDir, 'index.html'), 'utf8');
   const html = template
     .replace('%SCRIPT%', `/assets/${basename(script)}`)
-    .replace('%STYLE%', `/assets/${basename(style)}`);
+    .replace('%STYLE%', `/assets/${basename(style)}`)
+    .replace('%PRELOAD%', preload.join('\n'));
   await writeFile(join(outdir, 'index.html'), html);
 
+  const lazy = outputs
+    .map(([path]) => relative(assets, path))
+    .filter((name) => name.startsWith('chunk-') && name.endsWith('.js'));
   const files = [];
-  for (const name of ['index.html', `assets/${script}`, `assets/${style}`]) {
+  for (const name of [
+    'index.html',
+    `assets/${script}`,
+    `assets/${style}`,
+    ...lazy.map((n) => `assets/${n}`),
+  ]) {
     const bytes = await readFile(join(outdir, name));
-    files.push({ name, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length });
+    files.push({
+      name,
+      bytes: bytes.length,
+      gzipBytes: gzipSync(bytes, { level: 9 }).length,
+      onDemand: name.startsWith('assets/chunk-'),
+    });
   }
   return { outdir, files };
 }
@@ -80,16 +103,17 @@ async function listFiles(dir) {
 
 export function describeBuild({ outdir, files }) {
   const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-  const lines = files.map(
-    (file) =>
-      `  ${file.name.padEnd(36)} ${kib(file.bytes).padStart(10)}  ${kib(file.gzipBytes).padStart(9)} gzip`,
-  );
-  const total = files.reduce((sum, file) => sum + file.bytes, 0);
-  const gzip = files.reduce((sum, file) => sum + file.gzipBytes, 0);
+  const line = (file) =>
+    `  ${file.name.padEnd(36)} ${kib(file.bytes).padStart(10)}  ${kib(file.gzipBytes).padStart(9)} gzip`;
+  const first = files.filter((file) => !file.onDemand);
+  const total = first.reduce((sum, file) => sum + file.bytes, 0);
+  const gzip = first.reduce((sum, file) => sum + file.gzipBytes, 0);
+  const later = files.filter((file) => file.onDemand);
   return [
     `built the console into ${outdir}`,
-    ...lines,
+    ...first.map(line),
     `  total (first load)${kib(total).padStart(28)}  ${kib(gzip).padStart(9)} gzip`,
+    ...(later.length > 0 ? ['  loaded on demand (charts):', ...later.map(line)] : []),
   ].join('\n');
 }
 

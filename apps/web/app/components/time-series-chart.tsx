@@ -1,7 +1,15 @@
 // A time-series chart (uPlot on a canvas): vitals over days in the chart, over minutes in the live
-// view. Updates reuse the plot (setData), so a 1-second refresh does not rebuild it.
+// view. Updates reuse the plot (setData), so a 1-second refresh does not rebuild it. uPlot is
+// loaded on demand, the first time a chart is shown: the screens without charts (and the first
+// load) do without it.
 import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
+
+let uplotModule: Promise<typeof uPlot> | undefined;
+const loadUplot = () => {
+  uplotModule ??= import('uplot').then((module) => module.default);
+  return uplotModule;
+};
 
 export interface Series {
   label: string;
@@ -24,11 +32,16 @@ export function TimeSeriesChart({
 }) {
   const holder = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  // What the plot shows when it is made (uPlot may arrive after newer data).
+  const data = useRef<uPlot.AlignedData>([times]);
+  data.current = [times, ...series.map((line) => line.values)];
   const shape = series.map((line) => `${line.label}|${line.unit}`).join(',');
 
   useEffect(() => {
     const element = holder.current;
     if (!element) return;
+    let gone = false;
+    let resize: ResizeObserver | undefined;
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 240),
       height,
@@ -49,20 +62,24 @@ export function TimeSeriesChart({
         })),
       ],
     };
-    plot.current = new uPlot(options, [times, ...series.map((line) => line.values)], element);
-    const resize = new ResizeObserver(() => {
-      plot.current?.setSize({ width: Math.max(element.clientWidth, 240), height });
+    void loadUplot().then((UPlot) => {
+      if (gone) return;
+      plot.current = new UPlot(options, data.current, element);
+      resize = new ResizeObserver(() => {
+        plot.current?.setSize({ width: Math.max(element.clientWidth, 240), height });
+      });
+      resize.observe(element);
     });
-    resize.observe(element);
     return () => {
-      resize.disconnect();
+      gone = true;
+      resize?.disconnect();
       plot.current?.destroy();
       plot.current = null;
     };
   }, [shape, height]);
 
   useEffect(() => {
-    plot.current?.setData([times, ...series.map((line) => line.values)]);
+    plot.current?.setData(data.current);
   }, [times, series]);
 
   const latest = series

@@ -4,7 +4,7 @@
 import { isCompartmentType, patientsOf } from './compartment.ts';
 import type { Principal } from './principal.ts';
 import { type Role, roleAllows, roleReach } from './roles.ts';
-import { type Permission, scopesAllow } from './scopes.ts';
+import { type Permission, scopesAllow, scopesAllowResource, scopesMayAllow } from './scopes.ts';
 
 export type Decision =
   | {
@@ -71,10 +71,22 @@ export function decideType(principal: Principal, type: string, permission: Permi
   if (principal.kind === 'system') {
     return scopesAllow(principal.scopes, 'system', type, permission) ? allow : denied('scope');
   }
+  // A granular patient/ scope allows the type here; which resources it reaches is decided per
+  // resource (a patient-context token's results are always filtered resource by resource).
+  // Granular user/ and system/ scopes grant nothing: their results are not always filtered.
   const patientScope =
-    principal.patient !== undefined && scopesAllow(principal.scopes, 'patient', type, permission);
+    principal.patient !== undefined && scopesMayAllow(principal.scopes, 'patient', type, permission);
   if (!patientScope && !scopesAllow(principal.scopes, 'user', type, permission)) return denied('scope');
   return principal.roles.some((role) => roleAllows(role, type, permission)) ? allow : denied('role');
+}
+
+/** Whether the type was allowed only through a granular patient/ scope (so the resource missed its query). */
+function typeDecisionByGranularOnly(principal: Principal, access: ResourceAccess): boolean {
+  return (
+    principal.patient !== undefined &&
+    scopesMayAllow(principal.scopes, 'patient', access.type, access.permission) &&
+    !scopesAllow(principal.scopes, 'patient', access.type, access.permission)
+  );
 }
 
 export interface ResourceAccess {
@@ -114,9 +126,11 @@ export function decideResource(principal: Principal, access: ResourceAccess, now
   // the grant comes from a patient/ scope (SMART: patient scopes never reach beyond the user's rights).
   const patientScope =
     principal.patient !== undefined &&
-    scopesAllow(principal.scopes, 'patient', access.type, access.permission);
+    scopesAllowResource(principal.scopes, 'patient', access.type, access.permission, access.resource);
   const userScope = scopesAllow(principal.scopes, 'user', access.type, access.permission);
-  if (!patientScope && !userScope) return refuse;
+  // Only a granular scope the resource does not satisfy: hidden from reads, refused for writes.
+  if (!patientScope && !userScope)
+    return typeDecisionByGranularOnly(principal, access) ? denied('scope', isRead) : refuse;
   let best: Decision | undefined;
   for (const role of principal.roles) {
     if (!roleAllows(role, access.type, access.permission)) continue;

@@ -8,6 +8,13 @@ export {
 } from './access-config.ts';
 export { isCompartmentType, patientCompartmentTypes, patientsOf } from './compartment.ts';
 export { type Decision, decideResource, decideType, type ResourceAccess } from './decision.ts';
+export {
+  type CodeToken,
+  formatScopeQuery,
+  parseScopeQuery,
+  resourceMatches,
+  type ScopeCondition,
+} from './granular-scopes.ts';
 export { createPlatformVerifier, jwksPath, type PlatformVerifier } from './platform-verifier.ts';
 export { type BreakGlassGrant, claimNames, type Principal, principalFromClaims } from './principal.ts';
 export { authenticateRequest, principalOf } from './request-principal.ts';
@@ -42,6 +49,8 @@ export {
   type ResourceScope,
   type ScopeContext,
   scopesAllow,
+  scopesAllowResource,
+  scopesMayAllow,
   scopeWithin,
 } from './scopes.ts';
 export {

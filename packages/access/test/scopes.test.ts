@@ -1,4 +1,5 @@
-// SMART scope grammar: v2 cruds in order, v1 forms mapped, anything else grants nothing.
+// SMART scope grammar: v2 cruds in order, v1 forms mapped, anything else grants nothing (granular
+// scopes: granular-scopes.test.ts).
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { formatScope, parseResourceScope, parseScopes, scopesAllow, scopeWithin } from '../src/index.ts';
@@ -23,7 +24,7 @@ it.each([
   'patient/Observation.',
   'doctor/Observation.rs',
   'patient/observation.rs',
-  'patient/Observation.rs?category=laboratory', // granular scopes are not understood: nothing granted
+  'patient/Observation.rs?status=final', // a granular query not understood: nothing granted (granular-scopes.test.ts)
   'openid',
   'launch/patient',
 ])('grants nothing for %s', (text) => {

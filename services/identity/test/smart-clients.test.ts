@@ -44,7 +44,12 @@ interface AppReport {
   ownPatient: Json;
   ownObservations: Json;
   otherPatientStatus: number | undefined;
+  /** Status of reading `probe` (when set): 200, or the refusal. */
+  probeStatus?: number;
 }
+
+/** A resource the app also tries to read, to report what the server answered. */
+let probe: string | undefined;
 
 /** fhirclient keeps its launch state here (one browser, one app). */
 const store = new Map<string, unknown>();
@@ -82,7 +87,15 @@ async function appHandler(req: IncomingMessage, res: ServerResponse): Promise<vo
     } catch (error) {
       otherPatientStatus = (error as { status?: number }).status;
     }
+    let probeStatus: number | undefined;
+    if (probe !== undefined) {
+      probeStatus = await client.request(probe).then(
+        () => 200,
+        (error: { status?: number }) => error.status,
+      );
+    }
     const report: AppReport = {
+      ...(probeStatus === undefined ? {} : { probeStatus }),
       patient,
       tokenPatient: client.state.tokenResponse?.patient,
       scope: String(client.state.tokenResponse?.scope ?? ''),
@@ -165,6 +178,21 @@ beforeAll(async () => {
       valueQuantity: { value: 72, unit: '/min' },
     });
   }
+  await api(platform, 'PUT', '/fhir/R4/Observation/smart-p1-lab', system, {
+    resourceType: 'Observation',
+    id: 'smart-p1-lab',
+    status: 'final',
+    category: [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' },
+        ],
+      },
+    ],
+    code: { coding: [{ system: 'http://loinc.org', code: '2345-7' }] },
+    subject: { reference: 'Patient/smart-p1' },
+    valueQuantity: { value: 5.4, unit: 'mmol/L' },
+  });
   patientUser = await createUser(platform, system, {
     username: 'smart-patient',
     roles: ['patient'],
@@ -212,7 +240,10 @@ describe('fhirclient (SMART App Launch)', () => {
     expect(report.patient).toBe('smart-p1');
     expect(report.scope.split(' ')).toContain('patient/*.rs');
     expect(report.ownPatient).toMatchObject({ resourceType: 'Patient', id: 'smart-p1' });
-    expect(report.ownObservations.entry.map((entry: Json) => entry.resource.id)).toEqual(['smart-p1-hr']);
+    expect(report.ownObservations.entry.map((entry: Json) => entry.resource.id).sort()).toEqual([
+      'smart-p1-hr',
+      'smart-p1-lab',
+    ]);
     // Outside the compartment the server does not even confirm the record exists.
     expect(report.otherPatientStatus).toBe(404);
 
@@ -227,7 +258,10 @@ describe('fhirclient (SMART App Launch)', () => {
       resourceType: 'Observation',
       compartment: { resourceType: 'Patient', id: 'smart-p1' },
     })) as Json;
-    expect(compartment.entry.map((entry: Json) => entry.resource.id)).toEqual(['smart-p1-hr']);
+    expect(compartment.entry.map((entry: Json) => entry.resource.id).sort()).toEqual([
+      'smart-p1-hr',
+      'smart-p1-lab',
+    ]);
     await expect(kit.read({ resourceType: 'Patient', id: 'smart-p2' })).rejects.toMatchObject({
       response: { status: 404 },
     });
@@ -257,6 +291,48 @@ describe('fhirclient (SMART App Launch)', () => {
     expect(report.ownObservations.entry.map((entry: Json) => entry.resource.id)).toEqual(['smart-p2-hr']);
     // The clinician's care team has smart-p1 too, but a patient/ scope narrows to the launch patient.
     expect(report.otherPatientStatus).toBe(404);
+  });
+
+  it('granular scope (SMART v2): an app given only vital signs reads them, and not the laboratory result', async () => {
+    const vitalSigns =
+      'patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|vital-signs';
+    const registered = await api(platform, 'POST', '/auth/admin/clients', system, {
+      client_name: 'vital signs app',
+      redirect_uris: [`${appUrl}/callback`],
+      grant_types: ['authorization_code'],
+      token_endpoint_auth_method: 'none',
+      scope: `patient/Patient.rs ${vitalSigns}`,
+    });
+    expect(registered.status).toBe(201);
+    launchOptions = {
+      iss: fhirBase,
+      clientId: registered.body.client_id,
+      scope: `openid fhirUser launch/patient patient/Patient.rs ${vitalSigns}`,
+    };
+    probe = 'Observation/smart-p1-lab';
+    try {
+      const report = await browse(`${appUrl}/launch`, patientUser);
+      expect(report.scope.split(' ')).toContain(vitalSigns);
+      expect(report.ownObservations.entry.map((entry: Json) => entry.resource.id)).toEqual(['smart-p1-hr']);
+      expect(report.probeStatus).toBe(404);
+      const kit = new FhirKitClient({ baseUrl: fhirBase, bearerToken: report.accessToken });
+      expect(await kit.read({ resourceType: 'Observation', id: 'smart-p1-hr' })).toMatchObject({
+        id: 'smart-p1-hr',
+      });
+      await expect(
+        kit.create({
+          resourceType: 'Observation',
+          body: {
+            resourceType: 'Observation',
+            status: 'final',
+            code: {},
+            subject: { reference: 'Patient/smart-p1' },
+          },
+        }),
+      ).rejects.toMatchObject({ response: { status: 403 } });
+    } finally {
+      probe = undefined;
+    }
   });
 
   it('an unknown launch id stops at the authorization server, not in the app', async () => {
@@ -312,7 +388,10 @@ describe('fhir-kit-client (SMART Backend Services)', () => {
       resourceType: 'Observation',
       compartment: { resourceType: 'Patient', id: 'smart-p1' },
     })) as Json;
-    expect(compartment.entry.map((entry: Json) => entry.resource.id)).toEqual(['smart-p1-hr']);
+    expect(compartment.entry.map((entry: Json) => entry.resource.id).sort()).toEqual([
+      'smart-p1-hr',
+      'smart-p1-lab',
+    ]);
     // Outside its scopes: another type of the compartment, and a write.
     await expect(
       kit.compartmentSearch({

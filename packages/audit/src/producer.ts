@@ -45,6 +45,11 @@ export interface AuditProducer {
   record(event: AuditEvent): Promise<string>;
   /** Records `event` in the caller's transaction (with the data it describes); call `kick()` after commit. */
   enqueue(tx: Transaction, event: AuditEvent): Promise<string>;
+  /**
+   * The INSERT `enqueue` runs, for a caller folding it into a statement of its own (see the
+   * outbox's `insertSql`); its parameters are pushed onto `params`. Call `kick()` after commit.
+   */
+  insertSql(event: AuditEvent, params: unknown[]): { sql: string; id: string };
   kick(): void;
   stats(): Promise<OutboxStats>;
 }
@@ -147,6 +152,14 @@ export function createAuditProducer(options: AuditProducerOptions): AuditProduce
     async enqueue(tx, event) {
       const id = newId();
       return outbox.enqueue(tx, auditSubject(source, event), stamped(event, id), { id });
+    },
+    insertSql(event, params) {
+      const id = newId();
+      const { sql } = outbox.insertSql(
+        [{ subject: auditSubject(source, event), data: stamped(event, id), id }],
+        params,
+      );
+      return { sql, id };
     },
     kick: () => outbox.kick(),
     stats: () => outbox.stats(),

@@ -55,6 +55,12 @@ export interface Outbox {
    * a Bundle's worth), in this order; resolves with their ids.
    */
   enqueueMany(tx: Transaction, events: readonly OutboxEvent[]): Promise<string[]>;
+  /**
+   * The INSERT that `enqueueMany` runs, for a caller that folds it into a statement of its own (a
+   * data-modifying CTE beside its data writes: one round trip for data and events). Its four
+   * parameters are pushed onto `params` and referenced by position; resolves nothing, runs nothing.
+   */
+  insertSql(events: readonly OutboxEvent[], params: unknown[]): { sql: string; ids: string[] };
   /** Starts the relay loop. */
   start(): void;
   /** Stops the relay after its current pass. */
@@ -103,6 +109,28 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
   }
 
+  function insertSql(events: readonly OutboxEvent[], params: unknown[]): { sql: string; ids: string[] } {
+    for (const event of events) assertSubject(event.subject);
+    const ids = events.map((event) => event.id ?? newId());
+    // Serialised here, inside the caller's transaction, so a value JSON cannot hold fails the write.
+    const payloads = events.map((event) => JSON.stringify(event.data) ?? 'null');
+    const headers = events.map((event) => JSON.stringify(headersWithTraceContext(event.headers)));
+    const at =
+      params.push(
+        ids,
+        events.map((event) => event.subject),
+        payloads,
+        headers,
+      ) - 3;
+    const sql = `INSERT INTO ${schema}.outbox (id, subject, data, headers)
+         SELECT e.id, e.subject, e.data, e.headers::jsonb
+           FROM unnest($${at}::text[], $${at + 1}::text[], $${at + 2}::text[], $${at + 3}::text[]) WITH ORDINALITY
+                AS e(id, subject, data, headers, n)
+          ORDER BY e.n
+         ON CONFLICT (id) DO NOTHING`;
+    return { sql, ids };
+  }
+
   return {
     async migrate() {
       await migrate(db, `${schema}_outbox`, outboxMigrations(schema));
@@ -123,22 +151,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
     async enqueueMany(tx, events) {
       if (events.length === 0) return [];
-      for (const event of events) assertSubject(event.subject);
-      const ids = events.map((event) => event.id ?? newId());
-      // Serialised here, inside the caller's transaction, so a value JSON cannot hold fails the write.
-      const payloads = events.map((event) => JSON.stringify(event.data) ?? 'null');
-      const headers = events.map((event) => JSON.stringify(headersWithTraceContext(event.headers)));
-      await tx.query(
-        `INSERT INTO ${schema}.outbox (id, subject, data, headers)
-         SELECT e.id, e.subject, e.data, e.headers::jsonb
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
-                AS e(id, subject, data, headers, n)
-          ORDER BY e.n
-         ON CONFLICT (id) DO NOTHING`,
-        [ids, events.map((event) => event.subject), payloads, headers],
-      );
+      const params: unknown[] = [];
+      const { sql, ids } = insertSql(events, params);
+      await tx.query(sql, params);
       return ids;
     },
+
+    insertSql,
 
     start() {
       if (stopping) return;

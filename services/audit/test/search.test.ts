@@ -134,6 +134,14 @@ describe('AuditEvent search parameters', () => {
       ['breakGlassRead', 'clinicianRead'],
     ],
     ['patient=p1&subtype=read&date=2026-11-30', ['clinicianRead']],
+    // A system alone matches by prefix of the stored 'system|code' values.
+    [
+      'type=http://terminology.hl7.org/CodeSystem/audit-event-type|',
+      ['breakGlassRead', 'clinicianRead', 'refusedDelete', 'search'],
+    ],
+    ['agent-role=https://healthlane.dev/fhir/CodeSystem/role|', ['breakGlassRead', 'clinicianRead']],
+    ['type=http://terminology.hl7.org/CodeSystem/audit-event|', []],
+    ['type=http://unknown.example/codes|,110114', ['login']],
   ])('%s', async (query, expected) => {
     expect(await found(query)).toEqual([...expected].sort());
   });

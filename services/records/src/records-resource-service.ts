@@ -31,13 +31,19 @@ import {
   type VersionRecord,
   versionAt,
 } from './store/resource-store.ts';
-import { assertIfMatch, createVersionLog, readCurrent, storedFrom } from './version-log.ts';
+import {
+  assertIfMatch,
+  createVersionLog,
+  readCurrent,
+  storedFrom,
+  type WriteEventSink,
+} from './version-log.ts';
 
 export type WriteInteraction = 'create' | 'update' | 'patch' | 'delete';
 
 export interface RecordsResourceServiceOptions {
   db: Database;
-  outbox: Pick<Outbox, 'enqueue' | 'kick'>;
+  outbox: WriteEventSink & Pick<Outbox, 'kick'>;
   clock: Clock;
   /** Server-assigned ids for creates. */
   newId: () => string;

@@ -75,7 +75,26 @@ export interface VersionLog {
   ): Promise<StoredResource | undefined>;
 }
 
-export function createVersionLog(options: { outbox: Pick<Outbox, 'enqueue'>; clock: Clock }): VersionLog {
+/** A version just written, as the events that record it see it. */
+export interface WrittenVersion {
+  type: string;
+  id: string;
+  versionId: number;
+  event: ResourceEvent;
+  /** The stored resource; null for a deletion. */
+  resource: JsonObject | null;
+}
+
+/**
+ * Where a write's events go: `writeEventSql` (when present) returns the INSERTs that record them,
+ * folded into the version-write statement (one round trip for data, index and events); otherwise
+ * the `fhir.<Type>.<event>` event is enqueued with a statement of its own.
+ */
+export interface WriteEventSink extends Pick<Outbox, 'enqueue'> {
+  writeEventSql?(write: WrittenVersion, params: unknown[]): string[];
+}
+
+export function createVersionLog(options: { outbox: WriteEventSink; clock: Clock }): VersionLog {
   const { outbox, clock } = options;
   return {
     async commit(tx, type, id, versionId, method, resource, event) {
@@ -83,17 +102,27 @@ export function createVersionLog(options: { outbox: Pick<Outbox, 'enqueue'>; clo
       let stored: StoredResource | undefined;
       let json: string | null = null;
       let index: IndexRows | null = null;
+      let versioned: JsonObject | null = null;
       if (resource !== null) {
         const stamp = { id, versionId: String(versionId), lastUpdated: lastUpdated.toISOString() };
-        const versioned = stampVersion(resource, stamp);
+        versioned = stampVersion(resource, stamp);
         assertValid(versioned, type);
         json = JSON.stringify(versioned);
         index = indexRowsOf(versioned as JsonObject & { resourceType: string });
         stored = storedFrom(type, id, versionId, lastUpdated, json);
       }
-      // Version, current row and search index in one statement; the event is the bus's own insert.
-      // A POST never finds an earlier resource (create refuses a taken id), so it has no rows to replace.
-      await writeVersion(tx, { type, id, versionId, lastUpdated, method, json }, index, method === 'POST');
+      // Version, current row, search index and (with a sink that folds them in) the write's events
+      // in one statement. A POST never finds an earlier resource (create refuses a taken id), so it
+      // has no rows to replace.
+      const version = { type, id, versionId, lastUpdated, method, json };
+      const fresh = method === 'POST';
+      const sink = outbox.writeEventSql?.bind(outbox);
+      if (sink !== undefined) {
+        const written: WrittenVersion = { type, id, versionId, event, resource: versioned };
+        await writeVersion(tx, version, index, fresh, (params) => sink(written, params));
+        return stored;
+      }
+      await writeVersion(tx, version, index, fresh);
       await outbox.enqueue(tx, `fhir.${type}.${event}`, {
         resourceType: type,
         id,

@@ -2,6 +2,7 @@
 // paged on the log sequence). Each record is served as the AuditEvent it holds, with meta added.
 import type { SqlExecutor } from '@healthlane/store';
 import type { AuditSearch } from '../domain/search-query.ts';
+import { codingParams, isSystemOnly } from '../domain/search-tokens.ts';
 
 export interface LoggedEvent {
   seq: number;
@@ -41,9 +42,16 @@ export async function searchEvents(db: SqlExecutor, search: AuditSearch): Promis
   const where: string[] = [];
   for (const token of search.tokens) {
     const param = bind(token.param);
-    const match = token.prefix
-      ? `value LIKE ANY(${bind(token.values.map(likePrefix))}::text[])`
-      : `value = ANY(${bind(token.values)}::text[])`;
+    const coding = !token.prefix && codingParams.has(token.param);
+    const exact = token.prefix ? [] : token.values.filter((value) => !(coding && isSystemOnly(value)));
+    const prefixes = token.prefix
+      ? token.values
+      : token.values.filter((value) => coding && isSystemOnly(value));
+    const alternatives = [
+      ...(exact.length > 0 ? [`value = ANY(${bind(exact)}::text[])`] : []),
+      ...(prefixes.length > 0 ? [`value LIKE ANY(${bind(prefixes.map(likePrefix))}::text[])`] : []),
+    ];
+    const match = alternatives.length === 1 ? alternatives[0] : `(${alternatives.join(' OR ')})`;
     where.push(`l.seq IN (SELECT seq FROM audit.search_token WHERE param = ${param} AND ${match})`);
   }
   for (const group of search.dates) {

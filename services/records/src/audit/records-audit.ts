@@ -23,6 +23,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { currentVersion } from '../store/resource-store.ts';
+import type { WriteEventSink } from '../version-log.ts';
 import { auditedRequest, patientsNamed, patientsOfResource } from './interaction.ts';
 
 /** What records needs to know about the caller; @healthlane/access's Principal has this shape. */
@@ -109,42 +110,59 @@ export function createRecordsAudit(options: RecordsAuditOptions) {
     return buildAuditEvent({ ...input, recorded: clock.now(), observer: 'records' });
   }
 
-  /** The outbox the resource service writes its events to, auditing each write in the same transaction. */
-  function auditingOutbox(outbox: Pick<Outbox, 'enqueue' | 'kick'>): Pick<Outbox, 'enqueue' | 'kick'> {
+  /** The write's BALP AuditEvent (patients from the resource as written; none for a deletion). */
+  function writeEvent(type: string, id: string, versionId: string, verb: string, resource: unknown) {
+    const state = storage.getStore();
+    const routed =
+      state === undefined
+        ? undefined
+        : auditedRequest(state.request.method, state.request.routeOptions.url, {}, undefined);
+    const interaction = routed?.interaction === 'patch' ? 'patch' : writeInteraction[verb]!;
+    const patients = type === 'Patient' ? [`Patient/${id}`] : patientsOfResource(resource ?? undefined);
+    if (state !== undefined) state.writesAudited += 1;
+    return event({
+      interaction,
+      outcome: '0',
+      resources: [`${type}/${id}/_history/${versionId}`],
+      patients,
+      ...actor(state?.request, patients),
+    });
+  }
+
+  function refuseAuditEventWrites(type: string | undefined): void {
+    if (type === 'AuditEvent') {
+      throw Problem.methodNotAllowed(
+        'AuditEvents are recorded by the platform only; the audit trail is append-only',
+      );
+    }
+  }
+
+  /**
+   * The outbox the resource service writes its events to, auditing each write in the same
+   * transaction. `writeEventSql` folds the data event and the AuditEvent into the version write's
+   * own statement; `enqueue` does the same with statements of its own.
+   */
+  function auditingOutbox(
+    outbox: Pick<Outbox, 'enqueue' | 'kick' | 'insertSql'>,
+  ): Pick<Outbox, 'enqueue' | 'kick'> & Required<WriteEventSink> {
     return {
+      writeEventSql(write, params) {
+        refuseAuditEventWrites(write.type);
+        const data = { resourceType: write.type, id: write.id, versionId: String(write.versionId) };
+        const subject = `fhir.${write.type}.${write.event}`;
+        const audit = writeEvent(write.type, write.id, data.versionId, write.event, write.resource);
+        return [outbox.insertSql([{ subject, data }], params).sql, producer.insertSql(audit, params).sql];
+      },
       async enqueue(tx: Transaction, subject, data, enqueueOptions) {
         const write = /^fhir\.([A-Za-z]+)\.(created|updated|deleted)$/.exec(subject);
-        if (write?.[1] === 'AuditEvent') {
-          throw Problem.methodNotAllowed(
-            'AuditEvents are recorded by the platform only; the audit trail is append-only',
-          );
-        }
+        refuseAuditEventWrites(write?.[1]);
         const id = await outbox.enqueue(tx, subject, data, enqueueOptions);
         if (write === null) return id;
         const { id: resourceId, versionId } = data as { id: string; versionId: string };
         const type = write[1]!;
-        const state = storage.getStore();
-        const routed =
-          state === undefined
-            ? undefined
-            : auditedRequest(state.request.method, state.request.routeOptions.url, {}, undefined);
-        const interaction = routed?.interaction === 'patch' ? 'patch' : writeInteraction[write[2]!]!;
         const stored = type === 'Patient' ? undefined : await currentVersion(tx, type, resourceId);
-        const patients =
-          type === 'Patient'
-            ? [`Patient/${resourceId}`]
-            : patientsOfResource(stored?.json ? JSON.parse(stored.json) : undefined);
-        await producer.enqueue(
-          tx,
-          event({
-            interaction,
-            outcome: '0',
-            resources: [`${type}/${resourceId}/_history/${versionId}`],
-            patients,
-            ...actor(state?.request, patients),
-          }),
-        );
-        if (state !== undefined) state.writesAudited += 1;
+        const resource = stored?.json ? JSON.parse(stored.json) : undefined;
+        await producer.enqueue(tx, writeEvent(type, resourceId, versionId, write[2]!, resource));
         return id;
       },
       kick() {

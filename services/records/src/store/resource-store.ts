@@ -120,6 +120,8 @@ export async function writeVersion(
   version: NewVersion,
   index: IndexRows | null,
   fresh = false,
+  /** More data-modifying statements for the same round trip (the write's events); push their parameters. */
+  extra?: (params: unknown[]) => string[],
 ): Promise<void> {
   const params: unknown[] = [
     version.type,
@@ -142,6 +144,7 @@ export async function writeVersion(
              deleted = EXCLUDED.deleted, json = EXCLUDED.json
      )`,
     ...indexWriteCtes(index, fresh, '$1::text', '$2::text', params),
+    ...(extra?.(params) ?? []).map((sql, n) => `event_${n} AS (${sql})`),
   ];
   await tx.query(`WITH ${ctes.join(',\n')} SELECT 1`, params);
 }

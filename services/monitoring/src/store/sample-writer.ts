@@ -1,7 +1,11 @@
 // Durable batched inserts: samples from every transport and request are gathered for a few
-// milliseconds and written by one multi-row statement (unnest of arrays, ON CONFLICT DO NOTHING so
-// a repeated sample is stored once). Each caller's promise resolves only after its rows committed.
-import type { Database } from '@healthlane/store';
+// milliseconds and written by one multi-row statement (unnest of arrays). Each caller's promise
+// resolves only after its rows committed. A repeated sample is stored once: repeats are rare (a
+// device's retry, MQTT redelivery), so a batch goes first as a plain INSERT — ON CONFLICT DO NOTHING
+// costs a speculative insertion (a key probe and an extra WAL record) for every row — and only a
+// batch the key refuses is written again with ON CONFLICT DO NOTHING, as is every batch for a while
+// after one was (a device resending a backlog).
+import { type Database, isUniqueViolation } from '@healthlane/store';
 
 export interface StoredSample {
   deviceId: string;
@@ -24,6 +28,8 @@ export interface SampleWriterOptions {
   /** Rows waiting beyond this are refused (the caller answers 429 / does not acknowledge). */
   maxPendingRows: number;
   onFlush?: (rows: number, inserted: number, seconds: number) => void;
+  /** How long after a repeated sample every batch is written with ON CONFLICT DO NOTHING (default 10 s). */
+  repeatWindowMs?: number;
 }
 
 export interface SampleWriter {
@@ -52,7 +58,8 @@ const insertSql = `
   INSERT INTO monitoring.vital_sample (device_id, kind, sample_time, patient_id, value, state, received_at)
   SELECT d, k, to_timestamp(t / 1000.0), p, v, s, to_timestamp(r / 1000.0)
     FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::float8[], $6::text[], $7::float8[])
-      AS x(d, k, t, p, v, s, r)
+      AS x(d, k, t, p, v, s, r)`;
+const insertOnceSql = `${insertSql}
   ON CONFLICT DO NOTHING`;
 
 /**
@@ -78,6 +85,8 @@ export function createSampleWriter(options: SampleWriterOptions): SampleWriter {
   let inFlightRows = 0;
   let timer: NodeJS.Timeout | undefined;
   const idleWaiters: Array<() => void> = [];
+  const repeatWindowMs = options.repeatWindowMs ?? 10_000;
+  let lastRepeatAtMs = Number.NEGATIVE_INFINITY;
 
   function schedule(): void {
     if (queuedRows === 0) return;
@@ -130,8 +139,19 @@ export function createSampleWriter(options: SampleWriterOptions): SampleWriter {
       }
     }
     const started = performance.now();
+    const params = columns.map(arrayLiteral);
     try {
-      const result = await options.db.query(insertSql, columns.map(arrayLiteral));
+      let result: { rowCount: number };
+      if (started - lastRepeatAtMs < repeatWindowMs) result = await options.db.query(insertOnceSql, params);
+      else {
+        try {
+          result = await options.db.query(insertSql, params);
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          lastRepeatAtMs = performance.now();
+          result = await options.db.query(insertOnceSql, params);
+        }
+      }
       options.onFlush?.(rowCount, result.rowCount, (performance.now() - started) / 1000);
       for (const waiter of batch) waiter.resolve();
     } catch (error) {

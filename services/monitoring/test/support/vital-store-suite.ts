@@ -69,6 +69,32 @@ export function vitalStoreSuite(open: () => Promise<TestDatabase>): void {
       expect(writer.pending()).toBe(0);
     });
 
+    it('a batch holding repeats (alone or beside new samples) stores the new ones and each repeat once', async () => {
+      for (const repeatWindowMs of [0, 60_000]) {
+        const writer = createSampleWriter({
+          db: test.db,
+          maxBatchRows: 100,
+          maxDelayMs: 1,
+          concurrency: 1,
+          maxPendingRows: 1_000,
+          repeatWindowMs,
+        });
+        const device = `dev-repeat-${repeatWindowMs}`;
+        const at = (o: Partial<StoredSample>) => sample({ deviceId: device, patientId: device, ...o });
+        const first = [at({}), at({ kind: 'spo2' })];
+        await writer.write(first);
+        // Repeats beside a new sample, then repeats alone, then new samples again.
+        await writer.write([...first, at({ timeMs: now - 1000 })]);
+        await writer.write(first);
+        await writer.write([at({ timeMs: now - 2000 })]);
+        const { rows } = await test.db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM monitoring.vital_sample WHERE device_id = $1',
+          [device],
+        );
+        expect(rows[0]?.n).toBe(4);
+      }
+    });
+
     it('refuses writes beyond its pending bound without storing them', async () => {
       const writer = createSampleWriter({
         db: test.db,

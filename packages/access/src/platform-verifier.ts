@@ -25,7 +25,8 @@ export interface PlatformVerifier {
   state: AccessState;
   /**
    * Subscribes to revocation and break-glass events, then loads identity's revocation list (call
-   * from the service's start()). A failed load is retried in the background; it never fails start.
+   * from the service's start(); it waits for that load 2 s at most). A failed load is retried in
+   * the background every 5 s; it never fails start.
    */
   start(): Promise<void>;
   /** Loads identity's revocation list now; resolves with the entries applied (throws if it cannot). */
@@ -84,14 +85,16 @@ export function createPlatformVerifier(options: {
     loadRevocations,
     async start() {
       running = true;
-      // Subscribe first: what is published while the list loads is not missed.
+      // Subscribe first: what is published while the list loads is not missed. Start waits for the
+      // first load at most 2 s (identity may be slow or not up yet in a cluster); it goes on behind.
       subscriptions = await followAccessEvents(options.bus, state);
-      try {
-        await loadRevocations();
-        schedule(refreshMs);
-      } catch {
-        schedule(Math.min(5_000, refreshMs));
-      }
+      const first = loadRevocations().then(
+        () => schedule(refreshMs),
+        () => schedule(Math.min(5_000, refreshMs)),
+      );
+      let cap: NodeJS.Timeout | undefined;
+      await Promise.race([first, new Promise<void>((resolve) => (cap = setTimeout(resolve, 2_000)))]);
+      clearTimeout(cap);
     },
     async stop() {
       running = false;

@@ -64,8 +64,6 @@ export async function runBootstrap(
   const fromEnv = config.bootstrap;
   const generated = fromEnv.clientId === undefined || fromEnv.adminUser === undefined;
   const inMemory = config.dataDir.startsWith('memory://');
-  // Demo users only where their passwords can be handed over: the file this start writes.
-  const demoUsers: PreparedDemoUser[] = config.demo && generated && !inMemory ? await prepareDemoUsers() : [];
   const credentials: BootstrapCredentials = {
     fhirBaseUrl: config.access.fhirBaseUrl,
     tokenUrl: `${config.access.issuer}/token`,
@@ -75,7 +73,12 @@ export async function runBootstrap(
     adminPassword: fromEnv.adminPassword ?? randomBytes(18).toString('base64url'),
     consoleUrl: consoleUrls(config.access.publicUrl).console,
   };
-  const passwordHash = await hashPassword(credentials.adminPassword);
+  // Demo users only where their passwords can be handed over: the file this start writes. The
+  // password hashes are made side by side (scrypt runs on the thread pool).
+  const [passwordHash, demoUsers] = await Promise.all([
+    hashPassword(credentials.adminPassword),
+    config.demo && generated && !inMemory ? prepareDemoUsers() : Promise.resolve<PreparedDemoUser[]>([]),
+  ]);
   const created = await db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('identity.bootstrap'))");
     const done = await tx.query(bootstrappedQuery);

@@ -3,10 +3,10 @@
 // may acknowledge (HTTP reply, WebSocket ack frame, MQTT PUBACK).
 import type { Clock } from '@healthlane/kit';
 import type { DeviceDirectory } from '../devices/device-directory.ts';
-import { type ParsedBatch, parseBatch, type RefusedSample } from '../domain/sample-payload.ts';
+import { parseBatch, type RefusedSample } from '../domain/sample-payload.ts';
 import type { VitalSample } from '../domain/vital-sample.ts';
 import type { PatientMonitor } from '../scoring/patient-monitor.ts';
-import type { SampleWriter, StoredSample } from '../store/sample-writer.ts';
+import type { SampleWriter } from '../store/sample-writer.ts';
 
 export interface IngestOutcome {
   accepted: number;
@@ -41,22 +41,6 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
     if (options.onLag) options.onLag(stage, Math.max(0, clock.now().getTime() - receivedMs) / 1000);
   }
 
-  function rows(
-    batch: Pick<ParsedBatch, 'deviceId' | 'samples'>,
-    patientId: string | null,
-    receivedMs: number,
-  ): StoredSample[] {
-    return batch.samples.map((s) => ({
-      deviceId: batch.deviceId,
-      kind: s.kind,
-      timeMs: s.timeMs,
-      patientId,
-      value: s.value,
-      state: s.state ?? null,
-      receivedMs,
-    }));
-  }
-
   return {
     async ingest(body, deviceFromTransport) {
       const receivedMs = clock.now().getTime();
@@ -75,7 +59,12 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
         monitor.process(patientId, batch.deviceId, batch.samples, true, receivedMs);
         lag('scored', receivedMs);
       }
-      await writer.write(rows(batch, patientId ?? null, receivedMs));
+      await writer.writeDevice({
+        deviceId: batch.deviceId,
+        patientId: patientId ?? null,
+        receivedMs,
+        samples: batch.samples,
+      });
       if (batch.samples.length > 0) lag('stored', receivedMs);
       options.onSamples?.(batch.samples.length, batch.refused.length);
       return { ok: true, outcome: { accepted: batch.samples.length, refused: batch.refused } };
@@ -85,7 +74,7 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       const receivedMs = clock.now().getTime();
       monitor.process(patientId, undefined, samples, false, receivedMs);
       lag('scored', receivedMs);
-      await writer.write(rows({ deviceId: sourceId, samples: [...samples] }, patientId, receivedMs));
+      await writer.writeDevice({ deviceId: sourceId, patientId, receivedMs, samples });
       lag('stored', receivedMs);
     },
   };

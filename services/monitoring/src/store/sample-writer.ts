@@ -6,6 +6,7 @@
 // batch the key refuses is written again with ON CONFLICT DO NOTHING, as is every batch for a while
 // after one was (a device resending a backlog).
 import { type Database, isUniqueViolation } from '@healthlane/store';
+import type { VitalSample } from '../domain/vital-sample.ts';
 
 export interface StoredSample {
   deviceId: string;
@@ -15,6 +16,14 @@ export interface StoredSample {
   value: number;
   state: string | null;
   receivedMs: number;
+}
+
+/** One device batch as the pipeline has it: written without copying each sample into a row. */
+export interface DeviceSamples {
+  deviceId: string;
+  patientId: string | null;
+  receivedMs: number;
+  samples: readonly VitalSample[];
 }
 
 export interface SampleWriterOptions {
@@ -35,6 +44,8 @@ export interface SampleWriterOptions {
 export interface SampleWriter {
   /** Resolves when every row is durable (inserted or already there); rejects if the write failed. */
   write(rows: readonly StoredSample[]): Promise<void>;
+  /** The same for one device batch. */
+  writeDevice(batch: DeviceSamples): Promise<void>;
   /** Rows accepted but not yet committed. */
   pending(): number;
   /** Writes what is queued and waits for statements in flight. */
@@ -49,7 +60,8 @@ export class WriterFullError extends Error {
 }
 
 interface Waiter {
-  rows: readonly StoredSample[];
+  rows: readonly StoredSample[] | DeviceSamples;
+  count: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -63,19 +75,46 @@ const insertOnceSql = `${insertSql}
   ON CONFLICT DO NOTHING`;
 
 /**
- * A PostgreSQL array literal built in one pass. Every text here is a FHIR id, a kind name or an
- * ACVPU/air-oxygen word (validated: no quotes, backslashes, braces or commas), so quoting each
- * element is enough; numbers are finite. Passing the literal as text skips the store's generic
- * per-element serialiser, the largest cost of a big batch.
+ * The seven PostgreSQL array literals of a statement, built in one pass over the rows with no
+ * per-row objects. Every text here is a FHIR id, a kind name or an ACVPU/air-oxygen word
+ * (validated: no quotes, backslashes, braces or commas), so quoting each element is enough; numbers
+ * are finite. Passing literals as text skips the store's generic per-element serialiser.
  */
-function arrayLiteral(values: ReadonlyArray<string | number | null>): string {
-  let text = '{';
-  for (let i = 0; i < values.length; i += 1) {
-    const value = values[i];
-    if (i > 0) text += ',';
-    text += value === null ? 'NULL' : typeof value === 'number' ? String(value) : `"${value}"`;
+class ColumnLiterals {
+  device = '';
+  kind = '';
+  time = '';
+  patient = '';
+  value = '';
+  state = '';
+  received = '';
+  #rows = 0;
+
+  add(
+    deviceId: string,
+    kind: string,
+    timeMs: number,
+    patientId: string | null,
+    value: number,
+    state: string | null | undefined,
+    receivedMs: number,
+  ): void {
+    const sep = this.#rows === 0 ? '' : ',';
+    this.#rows += 1;
+    this.device += `${sep}"${deviceId}"`;
+    this.kind += `${sep}"${kind}"`;
+    this.time += `${sep}${timeMs}`;
+    this.patient += patientId === null ? `${sep}NULL` : `${sep}"${patientId}"`;
+    this.value += `${sep}${value}`;
+    this.state += state == null ? `${sep}NULL` : `${sep}"${state}"`;
+    this.received += `${sep}${receivedMs}`;
   }
-  return `${text}}`;
+
+  params(): string[] {
+    return [this.device, this.kind, this.time, this.patient, this.value, this.state, this.received].map(
+      (column) => `{${column}}`,
+    );
+  }
 }
 
 export function createSampleWriter(options: SampleWriterOptions): SampleWriter {
@@ -104,13 +143,10 @@ export function createSampleWriter(options: SampleWriterOptions): SampleWriter {
     while (inFlight < options.concurrency && queuedRows > 0) {
       const batch: Waiter[] = [];
       let rows = 0;
-      while (
-        queue.length > 0 &&
-        (rows === 0 || rows + (queue[0]?.rows.length ?? 0) <= options.maxBatchRows)
-      ) {
+      while (queue.length > 0 && (rows === 0 || rows + (queue[0]?.count ?? 0) <= options.maxBatchRows)) {
         const waiter = queue.shift() as Waiter;
         batch.push(waiter);
-        rows += waiter.rows.length;
+        rows += waiter.count;
       }
       queuedRows -= rows;
       inFlight += 1;
@@ -125,21 +161,19 @@ export function createSampleWriter(options: SampleWriterOptions): SampleWriter {
   }
 
   async function writeBatch(batch: Waiter[], rowCount: number): Promise<void> {
-    const columns: [string[], string[], number[], (string | null)[], number[], (string | null)[], number[]] =
-      [[], [], [], [], [], [], []];
+    const columns = new ColumnLiterals();
     for (const waiter of batch) {
-      for (const row of waiter.rows) {
-        columns[0].push(row.deviceId);
-        columns[1].push(row.kind);
-        columns[2].push(row.timeMs);
-        columns[3].push(row.patientId);
-        columns[4].push(row.value);
-        columns[5].push(row.state);
-        columns[6].push(row.receivedMs);
+      const rows = waiter.rows;
+      if ('samples' in rows) {
+        for (const s of rows.samples)
+          columns.add(rows.deviceId, s.kind, s.timeMs, rows.patientId, s.value, s.state, rows.receivedMs);
+      } else {
+        for (const r of rows)
+          columns.add(r.deviceId, r.kind, r.timeMs, r.patientId, r.value, r.state, r.receivedMs);
       }
     }
     const started = performance.now();
-    const params = columns.map(arrayLiteral);
+    const params = columns.params();
     try {
       let result: { rowCount: number };
       if (started - lastRepeatAtMs < repeatWindowMs) result = await options.db.query(insertOnceSql, params);
@@ -159,18 +193,21 @@ export function createSampleWriter(options: SampleWriterOptions): SampleWriter {
     }
   }
 
+  function enqueue(rows: readonly StoredSample[] | DeviceSamples, count: number): Promise<void> {
+    if (count === 0) return Promise.resolve();
+    if (queuedRows + inFlightRows + count > options.maxPendingRows) {
+      return Promise.reject(new WriterFullError());
+    }
+    return new Promise<void>((resolve, reject) => {
+      queue.push({ rows, count, resolve, reject });
+      queuedRows += count;
+      schedule();
+    });
+  }
+
   return {
-    write(rows) {
-      if (rows.length === 0) return Promise.resolve();
-      if (queuedRows + inFlightRows + rows.length > options.maxPendingRows) {
-        return Promise.reject(new WriterFullError());
-      }
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ rows, resolve, reject });
-        queuedRows += rows.length;
-        schedule();
-      });
-    },
+    write: (rows) => enqueue(rows, rows.length),
+    writeDevice: (batch) => enqueue(batch, batch.samples.length),
     pending: () => queuedRows + inFlightRows,
     async flush() {
       if (timer) {

@@ -50,6 +50,61 @@ export function searchSuite(context: () => { records: RecordsApp; db: Database }
     });
   });
 
+  describe('token on code-typed elements (no system)', () => {
+    const write = (method: 'PUT' | 'DELETE', resource: Record<string, unknown>) =>
+      context().records.app.inject({
+        method,
+        url: `/fhir/R4/${resource.resourceType as string}/${resource.id as string}`,
+        ...(method === 'PUT'
+          ? { headers: { 'content-type': 'application/fhir+json' }, payload: JSON.stringify(resource) }
+          : {}),
+      });
+
+    it('matches code, |code, OR, :not and :missing on code elements', async () => {
+      expect(await ids('/fhir/R4/Observation?status=final')).toEqual(['obs-1', 'obs-2', 'obs-4']);
+      expect(await ids('/fhir/R4/Observation?status=|final')).toEqual(['obs-1', 'obs-2', 'obs-4']);
+      expect(await ids('/fhir/R4/Observation?status=preliminary,amended')).toEqual(['obs-3']);
+      expect(await ids('/fhir/R4/Observation?status:not=final')).toEqual(['obs-3']);
+      expect(await ids('/fhir/R4/Observation?status:not=final,preliminary')).toEqual([]);
+      expect(await ids('/fhir/R4/Observation?status:not=final&status:not=preliminary')).toEqual([]);
+      expect(await ids('/fhir/R4/Observation?status=FINAL')).toEqual([]); // codes are case-sensitive
+      expect(await ids('/fhir/R4/Observation?status=final&code=29463-7')).toEqual([]);
+      expect(await ids('/fhir/R4/ValueSet?status=active')).toEqual(['vs-1']);
+      expect(await ids('/fhir/R4/Observation?status:missing=false')).toEqual([
+        'obs-1',
+        'obs-2',
+        'obs-3',
+        'obs-4',
+      ]);
+    });
+
+    it('indexes a code that carries a primitive extension; :not keeps resources without the element', async () => {
+      const extension = [{ url: 'http://example.org/ext', valueString: 'note' }];
+      expect(
+        (
+          await write('PUT', {
+            resourceType: 'Patient',
+            id: 'code-1',
+            gender: 'other',
+            _gender: { extension },
+          })
+        ).statusCode,
+      ).toBeLessThan(300);
+      expect(
+        (await write('PUT', { resourceType: 'Patient', id: 'code-2', active: true })).statusCode,
+      ).toBeLessThan(300);
+      try {
+        expect(await ids('/fhir/R4/Patient?gender=other')).toEqual(['code-1']);
+        expect(await ids('/fhir/R4/Patient?gender:not=female')).toEqual(['code-1', 'code-2', 'pat-2']);
+        expect(await ids('/fhir/R4/Patient?gender:missing=true')).toEqual(['code-2']);
+        expect(await ids('/fhir/R4/Patient?gender:not=other&active=true')).toEqual(['code-2', 'pat-1']);
+      } finally {
+        await write('DELETE', { resourceType: 'Patient', id: 'code-1' });
+        await write('DELETE', { resourceType: 'Patient', id: 'code-2' });
+      }
+    });
+  });
+
   describe('string', () => {
     it('starts-with by default, case- and accent-insensitive; :exact and :contains', async () => {
       expect(await ids('/fhir/R4/Patient?family=mul')).toEqual(['pat-1']);

@@ -54,27 +54,16 @@ export async function runDemoMonitors(options: DemoMonitorsOptions): Promise<voi
   const started = now();
   const active: Array<{ bed: DemoBed; index: number }> = [];
   let failing = false;
+  let wardPlaced = false;
   let tick = 0;
-  try {
-    await authorize();
-    await put(options.url, headers, 'Location', demoWardId, {
-      resourceType: 'Location',
-      id: demoWardId,
-      status: 'active',
-      name: demoWardName,
-      mode: 'instance',
-      physicalType: {
-        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/location-physical-type', code: 'wa' }],
-      },
-    });
-  } catch (error) {
-    options.log(`demo monitors not started: ${reason(error)}`, 'warn');
-    return;
-  }
   while (!options.signal.aborted) {
     const at = now();
     try {
       await authorize();
+      if (!wardPlaced) {
+        await put(options.url, headers, 'Location', demoWardId, demoWard);
+        wardPlaced = true;
+      }
       if (active.length < demoBeds.length && at - started < patientsWaitMs && tick % 3 === 0) {
         await placeMonitors(options.url, headers, active);
         if (active.length === demoBeds.length)
@@ -102,6 +91,17 @@ export async function runDemoMonitors(options: DemoMonitorsOptions): Promise<voi
     await delay(Math.max(0, started + tick * periodMs - now()), options.signal);
   }
 }
+
+const demoWard = {
+  resourceType: 'Location',
+  id: demoWardId,
+  status: 'active',
+  name: demoWardName,
+  mode: 'instance',
+  physicalType: {
+    coding: [{ system: 'http://terminology.hl7.org/CodeSystem/location-physical-type', code: 'wa' }],
+  },
+};
 
 function readingAt(bed: DemoBed, index: number, at: number, started: number, random: () => number): Reading {
   const progress = ((at - started) / cycleMs + cycleStart) % 1;

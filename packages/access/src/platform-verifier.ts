@@ -24,9 +24,9 @@ export interface PlatformVerifier {
   verifier: TokenVerifier;
   state: AccessState;
   /**
-   * Subscribes to revocation and break-glass events, then loads identity's revocation list (call
-   * from the service's start(); it waits for that load 2 s at most). A failed load is retried in
-   * the background every 5 s; it never fails start.
+   * Subscribes to revocation and break-glass events, then loads identity's revocation list in the
+   * background (call from the service's start()); verifications wait for that first load, 2 s at
+   * most. A failed load is retried every 5 s; it never fails or delays start.
    */
   start(): Promise<void>;
   /** Loads identity's revocation list now; resolves with the entries applied (throws if it cannot). */
@@ -58,6 +58,14 @@ export function createPlatformVerifier(options: {
   let subscriptions: Subscription[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running = false;
+  /** Set from start() until the first revocation list has loaded (or 2 s have passed). */
+  let firstLoad: Promise<void> | undefined;
+  const gated: TokenVerifier = {
+    async verify(token) {
+      if (firstLoad !== undefined) await firstLoad;
+      return verifier.verify(token);
+    },
+  };
 
   async function loadRevocations(): Promise<number> {
     const response = await options.peers.request({ method: 'GET', path: revocationsPath, headers: {} });
@@ -80,21 +88,27 @@ export function createPlatformVerifier(options: {
   }
 
   return {
-    verifier,
+    verifier: gated,
     state,
     loadRevocations,
     async start() {
       running = true;
-      // Subscribe first: what is published while the list loads is not missed. Start waits for the
-      // first load at most 2 s (identity may be slow or not up yet in a cluster); it goes on behind.
+      // Subscribe first: what is published while the list loads is not missed. Start does not wait
+      // for the list (identity may be slow, or not up yet in a cluster); verifications do, until
+      // it has loaded, 2 s at most.
       subscriptions = await followAccessEvents(options.bus, state);
       const first = loadRevocations().then(
         () => schedule(refreshMs),
         () => schedule(Math.min(5_000, refreshMs)),
       );
       let cap: NodeJS.Timeout | undefined;
-      await Promise.race([first, new Promise<void>((resolve) => (cap = setTimeout(resolve, 2_000)))]);
-      clearTimeout(cap);
+      firstLoad = Promise.race([
+        first,
+        new Promise<void>((resolve) => (cap = setTimeout(resolve, 2_000))),
+      ]).then(() => {
+        clearTimeout(cap);
+        firstLoad = undefined;
+      });
     },
     async stop() {
       running = false;

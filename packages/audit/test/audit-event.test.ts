@@ -29,6 +29,7 @@ describe('buildAuditEvent', () => {
       queryType: 'Observation',
       purposeOfUse: ['TREAT'],
       policy: ['token-jti-1'],
+      targetUser: { id: 'u-2', change: 'password-reset' },
     });
     expect(
       validateResource({ ...event, id: 'e1' }).filter(

@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import type { compile, Model } from 'fhirpath';
 import { type IndexValue, indexValues, type TypedNode } from './index-values.ts';
+import { type ModelMaps, memberPathEvaluator } from './member-path.ts';
 import { type SearchParamDefinition, searchParameters } from './registry.ts';
 
 let engine: { compile: typeof compile; r4: Model } | undefined;
@@ -31,8 +32,13 @@ function evaluatorFor(base: string, expression: string): Evaluator | null {
   if (evaluator === undefined) {
     try {
       const { compile, r4 } = fhirpathEngine();
-      const fn = compile({ base, expression }, r4, { async: false, resolveInternalTypes: false });
-      evaluator = (node) => (fn(node as never) as unknown[]).map(asResultNode).filter((n) => n !== undefined);
+      // Plain member paths are walked directly (same nodes, a fraction of the cost): member-path.ts.
+      evaluator = memberPathEvaluator(base, expression, r4 as unknown as ModelMaps) ?? null;
+      if (evaluator === null) {
+        const fn = compile({ base, expression }, r4, { async: false, resolveInternalTypes: false });
+        evaluator = (node) =>
+          (fn(node as never) as unknown[]).map(asResultNode).filter((n) => n !== undefined);
+      }
     } catch {
       evaluator = null;
     }

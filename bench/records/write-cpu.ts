@@ -34,13 +34,16 @@ function time(label: string, work: (resource: Resource) => void) {
   const started = process.hrtime.bigint();
   for (let round = 0; round < rounds; round++) for (const resource of resources) work(resource);
   const micros = Number(process.hrtime.bigint() - started) / 1000 / (rounds * resources.length);
-  console.log(`${label.padEnd(38)} ${micros.toFixed(1).padStart(8)} µs/resource  ${(1e6 / micros).toFixed(0).padStart(7)} resources/s per core`);
+  console.log(
+    `${label.padEnd(38)} ${micros.toFixed(1).padStart(8)} µs/resource  ${(1e6 / micros).toFixed(0).padStart(7)} resources/s per core`,
+  );
   return Math.round(micros * 10) / 10;
 }
 
 console.log(`${resources.length} resources from ${chosen.length} Synthea bundles\n`);
 const byType = new Map<string, number>();
-for (const resource of resources) byType.set(resource.resourceType, (byType.get(resource.resourceType) ?? 0) + 1);
+for (const resource of resources)
+  byType.set(resource.resourceType, (byType.get(resource.resourceType) ?? 0) + 1);
 const figures = {
   resources: resources.length,
   bundles: chosen.length,

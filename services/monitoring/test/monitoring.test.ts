@@ -116,6 +116,27 @@ describe('ingest', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('answers an array of batches in order, one outcome each, across the slices it is taken in', async () => {
+    const base = platform.now() - 300_000;
+    const batches = Array.from({ length: 120 }, (_, i) =>
+      i === 77
+        ? { device: 'bad id!', samples: [] }
+        : {
+            device: 'bed-1',
+            samples: [{ code: '8867-4', time: new Date(base + i).toISOString(), value: 70 }],
+          },
+    );
+    const reply = await platform.json<{ batches: Array<{ accepted?: number; error?: string }> }>(
+      'POST',
+      '/monitoring/v1/samples',
+      batches,
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body.batches).toHaveLength(120);
+    expect(reply.body.batches[77]?.error).toMatch(/device/);
+    expect(reply.body.batches.filter((b) => b.accepted === 1)).toHaveLength(119);
+  });
+
   it('a late sample is stored but does not replace a newer reading', async () => {
     const latestBefore = await platform.json<{ vitals: { heartRate: { value: number } } }>(
       'GET',

@@ -4,11 +4,18 @@
 import { Problem } from '@healthlane/kit';
 import { isSqlError } from '@healthlane/store';
 import type { FastifyInstance } from 'fastify';
-import type { IngestOutcome } from '../ingest/ingest-pipeline.ts';
+import type { IngestOutcome, IngestResult } from '../ingest/ingest-pipeline.ts';
 import { WriterFullError } from '../store/sample-writer.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 const maxBatchesPerRequest = 1_000;
+/**
+ * A large array is taken in slices with a turn of the event loop between them, so that a small
+ * request (one deteriorating bed) arriving meanwhile is scored and alerted without waiting for
+ * the whole array: under load this bounds how long the alert path waits behind bulk ingest.
+ */
+const batchesPerTurn = 50;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function transient(error: unknown): Problem | undefined {
   if (error instanceof WriterFullError) return Problem.tooMany('ingest is saturated; retry shortly');
@@ -28,7 +35,14 @@ export function registerIngestRoutes(app: FastifyInstance, deps: RouteDeps): voi
     }
     const results: Array<IngestOutcome | { error: string }> = [];
     try {
-      const outcomes = await Promise.all(batches.map((batch) => deps.pipeline.ingest(batch)));
+      const pending: Array<Promise<IngestResult>> = [];
+      for (let i = 0; i < batches.length; i += 1) {
+        if (i > 0 && i % batchesPerTurn === 0) await nextTurn();
+        const outcome = deps.pipeline.ingest(batches[i]);
+        outcome.catch(() => {}); // handled by Promise.all below; not unhandled across the turns
+        pending.push(outcome);
+      }
+      const outcomes = await Promise.all(pending);
       for (const outcome of outcomes) results.push(outcome.ok ? outcome.outcome : { error: outcome.reason });
     } catch (error) {
       throw transient(error) ?? error;

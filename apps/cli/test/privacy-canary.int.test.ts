@@ -1,9 +1,10 @@
 // The privacy canary, against the real all-in-one `healthlane start` on PostgreSQL with
 // authentication on and debug logging: marker values — a patient's name, an MRN, a birth date, an
-// Observation value, a password, a client secret, bearer tokens — go through create, read, search,
-// failed validation, failed sign-in and refused token paths; then the process's stdout and stderr,
-// /metrics, every error body and every span exported to a local OTLP receiver are searched for them,
-// in every form they could take (privacy-canary-scanner.test.ts proves the scanner finds them).
+// Observation value, passwords, client secrets, bearer tokens, a break-glass reason — go through
+// create, read, search, failed validation, sign-in, break-glass and refused token paths; then the
+// process's stdout and stderr, /metrics, every error body and every span exported to a local OTLP
+// receiver are searched for them in every form they could take (privacy-canary-scanner.test.ts
+// proves the scanner finds them; a run found a value echoed, see the unknown-parameter case).
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -22,6 +23,7 @@ const canary = {
   birthDate: '1931-07-19',
   observationText: `Glimmerval-${marker}`,
   observationQuantity: '4242.4243',
+  breakGlassReason: `Unresponsive after fall, canary ${marker} reason`,
   password: `Pw-Canary-${marker}-Secret9`,
   wrongPassword: `Wrong-Canary-${marker}-Pw`,
   wrongSecret: `Bad-Canary-Secret-${marker}`,
@@ -121,7 +123,7 @@ async function signIn(clientId: string, redirectUri: string, username: string, p
   for (let hop = 0; hop < 4 && location !== null && !location.startsWith(redirectUri); hop++) {
     location = (await go(location)).location;
   }
-  return { status: login.status, location, text: login.text };
+  return { status: login.status, location, text: login.text, verifier };
 }
 
 beforeAll(async () => {
@@ -292,6 +294,29 @@ it('no canary value reaches the logs, /metrics, an error body or an exported spa
   const appId = app.json().client_id as string;
   const good = await signIn(appId, appRedirect, `canary-user-${marker}`, canary.password);
   expect(good.location ?? '').toContain('code=');
+  // The user's own token (it is a canary too), and break-glass with a reason that must stay in
+  // identity's record: opened once, refused once for a malformed patient id that carries the MRN.
+  const exchanged = await call('POST', '/auth/token', {
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: new URL(good.location ?? 'http://x').searchParams.get('code') ?? '',
+      redirect_uri: appRedirect,
+      client_id: appId,
+      code_verifier: good.verifier,
+    }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  expect(exchanged.status).toBe(200);
+  const userToken = exchanged.json().access_token as string;
+  const breakGlass = (patient: string) =>
+    call('POST', '/auth/break-glass', {
+      token: userToken,
+      body: JSON.stringify({ patient, reason: canary.breakGlassReason }),
+      headers: { 'content-type': 'application/json' },
+    });
+  expect((await breakGlass(patientId)).status).toBe(201);
+  expect((await breakGlass(`${canary.mrn} ${canary.family}`)).status).toBe(400);
+  expect((await call('GET', `/fhir/R4/Patient/${patientId}`, { token: userToken })).status).toBe(200);
   const bad = await signIn(appId, appRedirect, `canary-user-${marker}`, canary.wrongPassword);
   expect(bad.status).toBe(401);
   expect((await call('GET', '/fhir/R4/Patient', { token: canary.forgedBearer })).status).toBe(401);
@@ -336,6 +361,8 @@ it('no canary value reaches the logs, /metrics, an error body or an exported spa
     { label: 'bearer token', value: token },
     { label: 'second bearer token', value: secondToken },
     { label: 'forged bearer token', value: canary.forgedBearer },
+    { label: 'user bearer token', value: userToken },
+    { label: 'break-glass reason', value: canary.breakGlassReason },
   );
 
   // Spans leave in batches (every 5 s): wait for one that follows the last request, then stop the

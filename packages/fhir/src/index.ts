@@ -2,8 +2,10 @@
 export { definitions, isResourceType, type R4Definitions, resourceTypes } from './definitions.ts';
 export * from './search/index.ts';
 export { selectElements, summarize } from './summary.ts';
+export { type Expansion, expansionOf } from './terminology.ts';
 export type {
   CodeSystem,
+  CodeSystemConcept,
   Coding,
   FhirResource,
   Meta,

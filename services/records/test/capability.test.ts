@@ -37,7 +37,7 @@ interface Capability {
       conditionalCreate: boolean;
       conditionalUpdate: boolean;
       conditionalDelete: string;
-      searchParam: Array<{ name: string }>;
+      searchParam: Array<{ name: string; documentation?: string }>;
       operation: Array<{ name: string }>;
     }>;
   }>;
@@ -71,6 +71,12 @@ describe('GET /fhir/R4/metadata', () => {
       expect.arrayContaining(['_id', '_lastUpdated', 'identifier', 'name', 'birthdate', '_tag']),
     );
     expect(names).not.toContain('_text'); // no expression: not answered from the index
+    const gender = patient.searchParam.find((param) => param.name === 'gender')!;
+    expect(gender.documentation).toBe(
+      'Modifiers: :missing, :text, :not, :of-type, :in, :not-in, :above, :below',
+    );
+    const organization = patient.searchParam.find((param) => param.name === 'organization')!;
+    expect(organization.documentation).toBe('Modifiers: :missing, :identifier, :[Type]');
     expect(patient.operation.map((operation) => operation.name)).toEqual(['validate', 'everything']);
     const codes = patient.interaction.map((entry) => entry.code);
     expect(codes).toEqual([

@@ -2,6 +2,7 @@
 // and what the service really does (conditional flags, the search parameters the index answers),
 // never written by hand.
 import { searchParameters } from '@healthlane/fhir';
+import { modifiersByType } from '../search/modifiers.ts';
 
 export type TypeInteraction =
   | 'read'
@@ -52,13 +53,26 @@ const operationDefinitions: Record<string, string> = {
 
 /** Answered from the resource row rather than the definitions' FHIRPath. */
 const rowParams = [
-  { name: '_id', type: 'token', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id' },
+  {
+    name: '_id',
+    type: 'token',
+    definition: 'http://hl7.org/fhir/SearchParameter/Resource-id',
+    documentation: 'Modifiers: :missing, :not',
+  },
   {
     name: '_lastUpdated',
     type: 'date',
     definition: 'http://hl7.org/fhir/SearchParameter/Resource-lastUpdated',
+    documentation: 'Modifiers: :missing',
   },
 ];
+
+/** The modifiers parsing accepts for a parameter type, as the searchParam's documentation. */
+function modifierDocumentation(type: string): string {
+  const modifiers = (modifiersByType[type] ?? []).map((modifier) => `:${modifier}`);
+  if (type === 'reference') modifiers.push(':[Type]');
+  return `Modifiers: ${modifiers.join(', ')}`;
+}
 
 const everything = {
   name: 'everything',
@@ -72,7 +86,12 @@ function searchParamsOf(type: string): { name: string; type: string; definition:
       (def) =>
         def.paths.length > 0 && def.type !== 'special' && def.code !== '_id' && def.code !== '_lastUpdated',
     )
-    .map((def) => ({ name: def.code, type: def.type, definition: def.url }));
+    .map((def) => ({
+      name: def.code,
+      type: def.type,
+      definition: def.url,
+      documentation: modifierDocumentation(def.type),
+    }));
   return [...rowParams, ...params];
 }
 

@@ -87,7 +87,7 @@ function liveIds(ctx: SqlContext, type: string, condition: (r: string) => string
 export function matchingIds(ctx: SqlContext, criterion: Criterion): string {
   if (criterion.kind === 'param' && typeof criterion.param !== 'string') {
     const { param: def, modifier, values, type } = criterion;
-    if (modifier !== 'missing' && modifier !== 'not') {
+    if (modifier !== 'missing' && modifier !== 'not' && modifier !== 'not-in') {
       return `SELECT i.resource_id ${indexRows(ctx, type, def, modifier, values)}`;
     }
   }
@@ -145,8 +145,10 @@ export function matchSql(ctx: SqlContext, resource: string, criterion: Criterion
                     AND i.resource_id = ${resource}.id AND i.param = ${bind(ctx, def.code)})`;
     return missing ? `NOT ${exists}` : exists;
   }
-  if (modifier === 'not') {
-    return `NOT EXISTS (SELECT 1 ${indexRows(ctx, type, def, undefined, values)} AND i.resource_id = ${resource}.id)`;
+  if (modifier === 'not' || modifier === 'not-in') {
+    // Resources without the element match too (R4: :not is "not equal", not "has another value").
+    const positive = modifier === 'not-in' ? 'in' : undefined;
+    return `NOT EXISTS (SELECT 1 ${indexRows(ctx, type, def, positive, values)} AND i.resource_id = ${resource}.id)`;
   }
   return `${resource}.id IN (SELECT i.resource_id ${indexRows(ctx, type, def, modifier, values)})`;
 }

@@ -3,21 +3,11 @@
 import { isResourceType, type SearchParamDefinition, searchParameter } from '@healthlane/fhir';
 import { splitEscaped } from './escape.ts';
 import type { Criterion, RowParam } from './model.ts';
+import { modifiersByType } from './modifiers.ts';
 import { invalidSearch, nameForMessage } from './search-error.ts';
 
 /** A parameter or modifier this server does not know for the type: refused, or ignored when lenient. */
 export class UnknownParameter extends Error {}
-
-const modifiersByType: Record<string, readonly string[]> = {
-  token: ['missing', 'text', 'not', 'of-type'],
-  string: ['missing', 'exact', 'contains'],
-  uri: ['missing', 'below', 'above'],
-  date: ['missing'],
-  number: ['missing'],
-  quantity: ['missing'],
-  reference: ['missing', 'identifier'],
-  composite: ['missing'],
-};
 
 const rowParams = new Set<string>(['_id', '_lastUpdated']);
 const maxDepth = 4;

@@ -5,6 +5,7 @@ import { maxIndexedString } from '../store/index-rows.ts';
 import { likeEscape, splitEscaped, unescapeValue } from './escape.ts';
 import { invalidSearch } from './search-error.ts';
 import { bind, type SqlContext } from './sql-context.ts';
+import { terminologyPredicate } from './token-terminology.ts';
 
 /** Sorts after every string that starts with the prefix (C collation compares code points). */
 const highest = '\u{10FFFF}';
@@ -24,6 +25,9 @@ export function tokenPredicate(ctx: SqlContext, value: string, modifier: string 
     if (text === '') throw invalidSearch('A :text search needs some text');
     const pattern = likeEscape(text);
     return `(i.text_norm LIKE ${bind(ctx, `${pattern}%`)} OR i.text_norm LIKE ${bind(ctx, `% ${pattern}%`)})`;
+  }
+  if (modifier === 'in' || modifier === 'above' || modifier === 'below') {
+    return terminologyPredicate(ctx, value, modifier);
   }
   const parts = splitEscaped(value, '|', true);
   if (modifier === 'of-type') {

@@ -105,6 +105,89 @@ export function searchSuite(context: () => { records: RecordsApp; db: Database }
     });
   });
 
+  describe('token terminology modifiers', () => {
+    const condition = '/fhir/R4/Condition?clinical-status';
+    const clinical = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
+
+    it(':in and :not-in expand R4 ValueSets from their compose', async () => {
+      const cancelled = {
+        resourceType: 'Observation',
+        id: 'in-1',
+        status: 'cancelled',
+        code: { coding: [{ system: 'http://loinc.org', code: '8302-2' }] },
+      };
+      const put = await context().records.app.inject({
+        method: 'PUT',
+        url: '/fhir/R4/Observation/in-1',
+        headers: { 'content-type': 'application/fhir+json' },
+        payload: JSON.stringify(cancelled),
+      });
+      expect(put.statusCode).toBe(201);
+      try {
+        const all = ['in-1', 'obs-1', 'obs-2', 'obs-3', 'obs-4'];
+        expect(
+          await ids('/fhir/R4/Observation?status:in=http://hl7.org/fhir/ValueSet/observation-status'),
+        ).toEqual(all);
+        // detectedissue-status: preliminary, final, entered-in-error and amended with its descendants
+        const detected = 'http://hl7.org/fhir/ValueSet/detectedissue-status';
+        expect(await ids(`/fhir/R4/Observation?status:in=${detected}`)).toEqual([
+          'obs-1',
+          'obs-2',
+          'obs-3',
+          'obs-4',
+        ]);
+        expect(await ids(`/fhir/R4/Observation?status:not-in=${detected}`)).toEqual(['in-1']);
+        expect(await ids(`/fhir/R4/Observation?status:not-in=${detected}&code=8302-2`)).toEqual(['in-1']);
+        expect(await ids(`/fhir/R4/Observation?status:in=${detected}&status:not-in=${detected}`)).toEqual([]);
+      } finally {
+        await context().records.app.inject({ method: 'DELETE', url: '/fhir/R4/Observation/in-1' });
+      }
+      expect(await ids(`${condition}:in=http://hl7.org/fhir/ValueSet/condition-clinical`)).toEqual([
+        'cond-1',
+      ]);
+      expect(await ids(`${condition}:in=http://hl7.org/fhir/ValueSet/condition-clinical|4.0.1`)).toEqual([
+        'cond-1',
+      ]);
+      expect(await ids(`${condition}:not-in=http://hl7.org/fhir/ValueSet/condition-clinical`)).toEqual([]);
+      expect(await ids(`${condition}:in=http://hl7.org/fhir/ValueSet/condition-ver-status`)).toEqual([]);
+      expect(
+        await ids('/fhir/R4/Patient?gender:in=http://hl7.org/fhir/ValueSet/administrative-gender'),
+      ).toEqual(['pat-1', 'pat-2']);
+    });
+
+    it(':below and :above follow the is-a hierarchy of an R4 code system', async () => {
+      expect(await ids(`${condition}:below=${clinical}|active`)).toEqual(['cond-1']);
+      expect(await ids(`${condition}:below=${clinical}|inactive`)).toEqual([]);
+      expect(await ids(`${condition}:above=${clinical}|relapse`)).toEqual(['cond-1']);
+      expect(await ids(`${condition}:above=${clinical}|resolved`)).toEqual([]);
+      expect(await ids(`${condition}:above=${clinical}|active`)).toEqual(['cond-1']);
+      expect(
+        await ids(`/fhir/R4/Observation?status:below=http://hl7.org/fhir/observation-status|final`),
+      ).toEqual(['obs-1', 'obs-2', 'obs-4']);
+    });
+
+    it('answers 400 with an OperationOutcome when terminology would be needed', async () => {
+      for (const url of [
+        '/fhir/R4/Observation?code:in=http://hl7.org/fhir/ValueSet/observation-codes', // LOINC: external
+        '/fhir/R4/Observation?code:not-in=http://hl7.org/fhir/ValueSet/observation-codes',
+        '/fhir/R4/Observation?code:in=http://example.org/ValueSet/unknown',
+        '/fhir/R4/Condition?code:below=http://snomed.info/sct|38341003', // SNOMED CT: external
+        '/fhir/R4/Condition?code:above=http://loinc.org|8480-6',
+        `${condition}:below=active`, // no system
+        `${condition}:below=${clinical}|no-such-code`,
+        '/fhir/R4/Patient?gender:in=',
+      ]) {
+        const response = await get(url);
+        expect(response.statusCode, url).toBe(400);
+        const outcome = body<{ resourceType: string; issue: { diagnostics: string }[] }>(response);
+        expect(outcome.resourceType).toBe('OperationOutcome');
+        expect(outcome.issue[0]!.diagnostics, url).toMatch(/ValueSet|code system|system\|code|empty/);
+        expect(response.body).not.toContain('38341003');
+        expect(response.body).not.toContain('no-such-code');
+      }
+    });
+  });
+
   describe('string', () => {
     it('starts-with by default, case- and accent-insensitive; :exact and :contains', async () => {
       expect(await ids('/fhir/R4/Patient?family=mul')).toEqual(['pat-1']);

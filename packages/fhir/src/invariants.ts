@@ -44,6 +44,39 @@ export interface InvariantScope {
   rootResource: unknown;
 }
 
+/** Every `reference` string anywhere in a resource (contained resources included), as `%resource.descendants().reference`. */
+function referencesIn(value: unknown, out: Set<string>): Set<string> {
+  if (Array.isArray(value)) {
+    for (const item of value) referencesIn(item, out);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'reference' && typeof child === 'string') out.add(child);
+      else referencesIn(child, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * Sufficient conditions, checked natively, under which an invariant certainly holds: when one
+ * returns true the engine is not asked; otherwise it decides. Each is one disjunct of the published
+ * expression, so it never passes what the engine would fail.
+ */
+const certainlyHolds: Record<string, (node: Record<string, unknown>) => boolean> = {
+  // ref-1: reference.startsWith('#').not() or (…contained.id…)
+  'ref-1': (node) => typeof node.reference !== 'string' || !node.reference.startsWith('#'),
+  // dom-3: each contained resource's '#id' is in %resource.descendants().reference or …
+  'dom-3': (node) => {
+    const contained = node.contained;
+    if (!Array.isArray(contained)) return true;
+    const references = referencesIn(node, new Set());
+    return contained.every((resource) => {
+      const id = (resource as { id?: unknown } | null)?.id;
+      return typeof id === 'string' && id !== '' && references.has(`#${id}`);
+    });
+  },
+};
+
 /** Only an explicit `false` fails: an empty result means the rule does not apply to this node. */
 export function evaluateInvariant(
   constraint: Constraint,
@@ -51,6 +84,9 @@ export function evaluateInvariant(
   node: unknown,
   scope: InvariantScope,
 ): InvariantOutcome {
+  const holds = certainlyHolds[constraint.key];
+  if (holds && typeof node === 'object' && node !== null && holds(node as Record<string, unknown>))
+    return 'pass';
   const evaluator = compiledFor(base, constraint.expression);
   if (!evaluator) return 'not-evaluated';
   try {

@@ -84,6 +84,31 @@ describe('invariants', () => {
     ).toEqual(['dom-3', 'dom-4']);
   });
 
+  it('passes dom-3 and ref-1 natively when a reference names the contained resource, else asks the engine', () => {
+    const contained = [{ resourceType: 'Patient', id: 'p1' }];
+    // Referenced from the container: passes (decided natively).
+    expect(
+      errorsOf(validateResource({ ...observation, contained, subject: { reference: '#p1' } })).map((i) =>
+        i.diagnostics.slice(0, 5),
+      ),
+    ).toEqual([]);
+    // A local reference to nothing contained: ref-1 fails (the engine decides).
+    const dangling = validateResource({ ...observation, contained, subject: { reference: '#p2' } });
+    expect(
+      errorsOf(dangling)
+        .map((i) => i.diagnostics.slice(0, 5))
+        .sort(),
+    ).toEqual(['dom-3', 'ref-1']);
+    // Referenced only from a canonical, not a Reference: not certain natively, and the engine passes it.
+    const canonical = validateResource({
+      resourceType: 'Questionnaire',
+      status: 'draft',
+      contained: [{ resourceType: 'ValueSet', id: 'vs', status: 'draft' }],
+      item: [{ linkId: '1', type: 'choice', answerValueSet: '#vs' }],
+    });
+    expect(errorsOf(canonical).map((i) => i.diagnostics.slice(0, 5))).toEqual([]);
+  });
+
   it('evaluates invariants on primitive values (ras-1 on a decimal probability)', () => {
     const risk = { resourceType: 'RiskAssessment', status: 'final', subject: { reference: 'Patient/1' } };
     expect(errorsOf(validateResource({ ...risk, prediction: [{ probabilityDecimal: 0.5 }] }))).toEqual([]);

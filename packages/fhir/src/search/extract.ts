@@ -23,12 +23,17 @@ interface ResultNode {
 
 type Evaluator = (node: unknown) => ResultNode[];
 
-const compiled = new Map<string, Evaluator | null>();
+/** Per base type, per expression (the registry's own strings, so lookups hash nothing new). */
+const compiled = new Map<string, Map<string, Evaluator | null>>();
 
 /** Compiled once per (base, expression); null when the engine cannot compile it. */
 function evaluatorFor(base: string, expression: string): Evaluator | null {
-  const key = `${base}\u0000${expression}`;
-  let evaluator = compiled.get(key);
+  let forBase = compiled.get(base);
+  if (forBase === undefined) {
+    forBase = new Map();
+    compiled.set(base, forBase);
+  }
+  let evaluator = forBase.get(expression);
   if (evaluator === undefined) {
     try {
       const { compile, r4 } = fhirpathEngine();
@@ -42,7 +47,7 @@ function evaluatorFor(base: string, expression: string): Evaluator | null {
     } catch {
       evaluator = null;
     }
-    compiled.set(key, evaluator);
+    forBase.set(expression, evaluator);
   }
   return evaluator;
 }

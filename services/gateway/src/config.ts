@@ -11,6 +11,8 @@ export interface GatewayConfig {
   corsOrigins: string[];
   hsts: boolean;
   upstreamTimeoutMs: number;
+  /** How long an idempotent request keeps trying an upstream it cannot reach. */
+  idempotentRetryMs: number;
   /** Folder of the built console; 'none' = the landing page; undefined = look beside the program. */
   consoleDir: string | undefined;
   /** Token verification (HEALTHLANE_AUTH, HEALTHLANE_PUBLIC_URL): see authenticate.ts. */
@@ -61,6 +63,8 @@ export const gatewayConfigSchema = z
     GATEWAY_HSTS: env.boolean().default(false),
     /** Bound on connecting to an upstream, on its response headers and on each gap in its body. */
     GATEWAY_UPSTREAM_TIMEOUT_MS: env.durationMs().default(30_000),
+    /** GET/HEAD/OPTIONS to an upstream that refuses connections (restarting) are retried this long. */
+    GATEWAY_IDEMPOTENT_RETRY_MS: env.durationMs().default(5_000),
     /** The built console (`npm run build:web`); `none` serves the landing page instead. */
     GATEWAY_CONSOLE_DIR: z
       .string()
@@ -76,6 +80,7 @@ export const gatewayConfigSchema = z
       corsOrigins: variables.GATEWAY_CORS_ORIGINS,
       hsts: variables.GATEWAY_HSTS,
       upstreamTimeoutMs: variables.GATEWAY_UPSTREAM_TIMEOUT_MS,
+      idempotentRetryMs: variables.GATEWAY_IDEMPOTENT_RETRY_MS,
       consoleDir: variables.GATEWAY_CONSOLE_DIR || undefined,
       access: accessConfigFrom(variables),
       rateLimitPerSecond: variables.GATEWAY_RATE_LIMIT_PER_SECOND,

@@ -51,6 +51,7 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
           closeProxy = await registerProxy(scope, {
             routes: config.routes,
             timeoutMs: config.upstreamTimeoutMs,
+            idempotentRetryMs: config.idempotentRetryMs,
             bodyLimit: scope.initialConfig.bodyLimit ?? 8 * 1024 * 1024,
             requestId: (request) => request.id,
           });

@@ -5,6 +5,7 @@ import { createHttpTransport, type HttpTransport, TransportError } from '@health
 import { Problem } from '@healthlane/kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { limitBody } from './body-limit.ts';
+import { isRetryable, withIdempotentRetry } from './idempotent-retry.ts';
 import { clientResponseHeaders, upstreamRequestHeaders } from './proxy-headers.ts';
 import type { UpstreamRoute } from './route-table.ts';
 import { upstreamFailure } from './upstream-failure.ts';
@@ -15,6 +16,8 @@ export interface ProxyOptions {
   /** Largest request body passed upstream, in bytes (the host's BODY_LIMIT_BYTES). */
   bodyLimit: number;
   requestId: (request: FastifyRequest) => string;
+  /** How long a GET/HEAD/OPTIONS keeps trying an upstream it cannot reach (0 = no retry). */
+  idempotentRetryMs: number;
 }
 
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -68,7 +71,7 @@ function forwardTo(route: UpstreamRoute, transport: HttpTransport, options: Prox
     });
 
     try {
-      const upstream = await transport.forward({
+      const call = {
         method: request.method as ForwardedMethod,
         path: request.url,
         headers: upstreamRequestHeaders(request.headers, {
@@ -79,7 +82,15 @@ function forwardTo(route: UpstreamRoute, transport: HttpTransport, options: Prox
         }),
         body,
         signal: abandon.signal,
-      });
+      };
+      const upstream = isRetryable(request.method, body !== null)
+        ? await withIdempotentRetry(() => transport.forward(call), {
+            budgetMs: options.idempotentRetryMs,
+            signal: abandon.signal,
+            onRetry: (error) =>
+              request.log.debug({ upstream: route.prefix, kind: error.kind }, 'upstream retried'),
+          })
+        : await transport.forward(call);
       reply.code(upstream.status).headers(clientResponseHeaders(upstream.headers));
       if (request.method === 'HEAD') {
         upstream.body.resume();

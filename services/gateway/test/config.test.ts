@@ -10,6 +10,7 @@ describe('gateway config', () => {
       corsOrigins: [],
       hsts: false,
       upstreamTimeoutMs: 30_000,
+      idempotentRetryMs: 5_000,
       access: {
         auth: true,
         publicUrl: 'http://localhost:8080',
@@ -35,6 +36,7 @@ describe('gateway config', () => {
       corsOrigins: ['https://console.example.org', 'http://localhost:5173'],
       hsts: true,
       upstreamTimeoutMs: 5000,
+      idempotentRetryMs: 5_000,
       access: expect.objectContaining({ auth: true }),
       rateLimitPerSecond: 500,
     });

@@ -31,6 +31,7 @@ beforeAll(async () => {
       `/down=http://127.0.0.1:${deadPort}`,
     ].join(','),
     GATEWAY_UPSTREAM_TIMEOUT_MS: '300',
+    GATEWAY_IDEMPOTENT_RETRY_MS: '200',
     BODY_LIMIT_BYTES: '1024',
   });
 });

@@ -176,7 +176,7 @@ export function createRecordsResourceService(options: RecordsResourceServiceOpti
       }
       const id = createOptions.id ?? newId();
       assertValidId(id);
-      if (createOptions.id !== undefined) {
+      if (createOptions.id !== undefined && createOptions.fresh !== true) {
         await lockResource(tx, type, id);
         if ((await currentVersion(tx, type, id)) !== undefined)
           throw Problem.conflict('A resource with this id already exists');

@@ -49,9 +49,12 @@ export async function processBundle(
   const newId = options.newId ?? randomUUID;
   const bundle = parseBundle(body, ctx.baseUrl, options.maxEntries ?? defaultMaxEntries);
   const assignId = options.assignId ?? (() => newId());
+  // Ids minted here at random need no existence check; a caller's own assignId (the demo loader's
+  // ids derived from fullUrls) does.
+  const freshIds = options.assignId === undefined && options.newId === undefined;
   const match = options.match === undefined ? {} : { match: options.match };
   if (bundle.type === 'transaction') {
-    const results = await processTransaction(service, ctx, bundle.entries, { assignId, ...match });
+    const results = await processTransaction(service, ctx, bundle.entries, { assignId, freshIds, ...match });
     const responses = results.map((result) => successResponse(result, ctx, preference));
     return {
       type: 'transaction-response',
@@ -60,7 +63,7 @@ export async function processBundle(
       entries: responses.length,
     };
   }
-  const results = await processBatch(service, ctx, bundle.entries, { assignId, logger, ...match });
+  const results = await processBatch(service, ctx, bundle.entries, { assignId, freshIds, logger, ...match });
   const responses: EntryResponse[] = results.map((one) =>
     one.ok ? successResponse(one.result, ctx, preference) : failureResponse(one.problem),
   );

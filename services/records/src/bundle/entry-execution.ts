@@ -25,6 +25,8 @@ export interface EntryWork {
   body?: Record<string, unknown>;
   /** The id the server assigns to a POST entry. */
   assignedId?: string;
+  /** `assignedId` is a freshly minted random id (see CreateOptions.fresh). */
+  freshId?: boolean;
 }
 
 function notSupported(message: string): Problem {
@@ -76,7 +78,7 @@ export async function executeEntry(
     }
     case 'POST': {
       const options = {
-        ...(work.assignedId === undefined ? {} : { id: work.assignedId }),
+        ...(work.assignedId === undefined ? {} : { id: work.assignedId, fresh: work.freshId === true }),
         ...(entry.ifNoneExist === undefined ? {} : { ifNoneExist: entry.ifNoneExist }),
       };
       return { kind: 'write', result: await service.create(tx, ctx, type, body, options) };

@@ -15,6 +15,8 @@ export interface EntryLogger {
 
 export interface BatchOptions {
   assignId: AssignId;
+  /** `assignId` mints random ids nothing else can hold (see CreateOptions.fresh). */
+  freshIds?: boolean;
   match?: MatchResources;
   logger: EntryLogger;
 }
@@ -34,7 +36,12 @@ async function runEntry(
     return executeEntry(tx, service, ctx, {
       entry,
       ...(body === undefined ? {} : { body }),
-      ...(entry.method === 'POST' ? { assignedId: options.assignId(entry.target.type, entry.fullUrl) } : {}),
+      ...(entry.method === 'POST'
+        ? {
+            assignedId: options.assignId(entry.target.type, entry.fullUrl),
+            freshId: options.freshIds === true,
+          }
+        : {}),
     });
   });
 }

@@ -15,6 +15,8 @@ import { forEachReference, rewriteReferences } from './reference-rewrite.ts';
 export interface TransactionOptions {
   /** The id a POST entry's resource gets (given its type and fullUrl). */
   assignId: AssignId;
+  /** `assignId` mints random ids nothing else can hold (see CreateOptions.fresh). */
+  freshIds?: boolean;
   /** Lookup behind conditional references; without it they fail with 400. */
   match?: MatchResources;
 }
@@ -115,7 +117,7 @@ export async function processTransaction(
         const result = await executeEntry(tx, service, ctx, {
           entry,
           ...(body === undefined ? {} : { body }),
-          ...(assignedId === undefined ? {} : { assignedId }),
+          ...(assignedId === undefined ? {} : { assignedId, freshId: options.freshIds === true }),
         });
         if (result.kind === 'write') {
           const { resourceType, id } = result.result.resource;

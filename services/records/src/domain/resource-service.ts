@@ -44,6 +44,11 @@ export interface WriteOptions {
 export interface CreateOptions {
   /** Server-assigned id chosen by the caller (the bundle processor assigns ids for urn:uuid entries). */
   id?: string;
+  /**
+   * `id` was just minted at random by the platform (a random UUID): no resource can hold it, so the
+   * create skips the lock and the existence check a caller-chosen id needs.
+   */
+  fresh?: boolean;
   /** If-None-Exist search criteria (query string without '?'). */
   ifNoneExist?: string;
 }

@@ -319,3 +319,30 @@ describe('authorization matrix', () => {
     },
   );
 });
+
+describe('counts never reveal what a principal may not see', () => {
+  it.each(['patient (patient/*.rs)', 'clinician (care team, user/*.cruds)'])(
+    '%s: Observation?_summary=count and a first page carry no total over hidden resources',
+    async (principal) => {
+      const token = tokens[principal]!;
+      const count = await api(platform, 'GET', '/fhir/R4/Observation?_summary=count', token);
+      expect(count.status).toBe(200);
+      const everyone = await api(
+        platform,
+        'GET',
+        '/fhir/R4/Observation?_summary=count',
+        tokens['system/*.cruds']!,
+      );
+      // The other patient's Observations exist, so an unfiltered count would be larger than what this
+      // principal can see: a total is either absent or no more than the visible matches.
+      const visible = await api(platform, 'GET', '/fhir/R4/Observation?_count=1000', token);
+      const seen = ((visible.body as { entry?: unknown[] }).entry ?? []).length;
+      expect((everyone.body as { total?: number }).total).toBeGreaterThan(seen);
+      const total = (count.body as { total?: number }).total;
+      if (total !== undefined) expect(total).toBeLessThanOrEqual(seen);
+      const page = await api(platform, 'GET', '/fhir/R4/Observation?_count=1', token);
+      const pageTotal = (page.body as { total?: number }).total;
+      if (pageTotal !== undefined) expect(pageTotal).toBeLessThanOrEqual(seen);
+    },
+  );
+});

@@ -35,7 +35,9 @@ export function guardResourceService(
 
   /**
    * Search results (matches, _include, _revinclude, $everything) the principal may not see are
-   * dropped from the searchset; `total` goes with them, since it would count what was hidden.
+   * dropped from the searchset. `total` always goes for such a principal — also when this page
+   * hid nothing and for `_summary=count` — since the database counted matches it may not see
+   * (other pages, other patients).
    */
   function visibleBundle(ctx: RequestContext, text: string): string {
     if (!needsCompartmentFilter(ctx)) return text;
@@ -50,8 +52,8 @@ export function guardResourceService(
         entry.search?.mode === 'outcome' ||
         canSee(ctx, entry.resource.resourceType ?? '', entry.resource, options),
     );
-    if (kept.length === entries.length) return text;
-    bundle.entry = kept;
+    if (kept.length === entries.length && bundle.total === undefined) return text;
+    if (kept.length !== entries.length) bundle.entry = kept;
     delete bundle.total;
     return JSON.stringify(bundle);
   }

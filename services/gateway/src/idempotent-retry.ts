@@ -1,7 +1,7 @@
 // Tries an idempotent request (GET, HEAD, OPTIONS, no body) again when its upstream could not be
 // reached, for a bounded while: a service restarting (rolling update, a crash its supervisor or
 // Kubernetes heals) costs the client a pause instead of a failed read. Writes are never repeated.
-import { TransportError } from '@healthlane/client';
+import { type ForwardResponse, TransportError } from '@healthlane/client';
 
 const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -16,6 +16,18 @@ export interface RetryOptions {
   /** The client left: stop retrying. */
   signal: AbortSignal;
   onRetry?: (error: TransportError) => void;
+}
+
+/**
+ * A 503 that closes its connection comes from an upstream that is stopping (Fastify answers so
+ * for requests that reach it on a kept-alive connection after close began): for the retry it
+ * counts as unreachable. Its body is discarded.
+ */
+export function refuseClosing(response: ForwardResponse, origin: string, method: string): ForwardResponse {
+  if (response.status !== 503 || String(response.headers.connection ?? '').toLowerCase() !== 'close')
+    return response;
+  response.body.resume();
+  throw new TransportError('unavailable', origin, method, 'UPSTREAM_CLOSING');
 }
 
 /**

@@ -5,7 +5,7 @@ import { createHttpTransport, type HttpTransport, TransportError } from '@health
 import { Problem } from '@healthlane/kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { limitBody } from './body-limit.ts';
-import { isRetryable, withIdempotentRetry } from './idempotent-retry.ts';
+import { isRetryable, refuseClosing, withIdempotentRetry } from './idempotent-retry.ts';
 import { clientResponseHeaders, upstreamRequestHeaders } from './proxy-headers.ts';
 import type { UpstreamRoute } from './route-table.ts';
 import { upstreamFailure } from './upstream-failure.ts';
@@ -84,12 +84,15 @@ function forwardTo(route: UpstreamRoute, transport: HttpTransport, options: Prox
         signal: abandon.signal,
       };
       const upstream = isRetryable(request.method, body !== null)
-        ? await withIdempotentRetry(() => transport.forward(call), {
-            budgetMs: options.idempotentRetryMs,
-            signal: abandon.signal,
-            onRetry: (error) =>
-              request.log.debug({ upstream: route.prefix, kind: error.kind }, 'upstream retried'),
-          })
+        ? await withIdempotentRetry(
+            async () => refuseClosing(await transport.forward(call), transport.origin, request.method),
+            {
+              budgetMs: options.idempotentRetryMs,
+              signal: abandon.signal,
+              onRetry: (error) =>
+                request.log.debug({ upstream: route.prefix, kind: error.kind }, 'upstream retried'),
+            },
+          )
         : await transport.forward(call);
       reply.code(upstream.status).headers(clientResponseHeaders(upstream.headers));
       if (request.method === 'HEAD') {

@@ -21,6 +21,10 @@ describe('the gateway and an upstream that is restarting', () => {
   let gateway: GatewayApp;
   const late = Fastify();
   const seen: string[] = [];
+  // Answers as a stopping Fastify does (503, Connection: close) to the first two reads, then 200;
+  // /closing/busy is a plain 503 (overloaded, say) every time.
+  const stopping = Fastify();
+  let closingAnswers = 0;
 
   beforeAll(async () => {
     [latePort, deadPort] = await Promise.all([closedPort(), closedPort()]);
@@ -28,8 +32,17 @@ describe('the gateway and an upstream that is restarting', () => {
       seen.push(request.method);
       return { method: request.method };
     });
+    stopping.all('/closing/busy', async (_request, reply) => reply.code(503).send({ busy: true }));
+    stopping.all('/closing/*', async (request, reply) => {
+      closingAnswers += 1;
+      if (request.method === 'GET' && closingAnswers <= 2) {
+        return reply.code(503).header('connection', 'close').send({ closing: true });
+      }
+      return { method: request.method };
+    });
+    const stoppingUrl = await stopping.listen({ host: '127.0.0.1', port: 0 });
     gateway = await startGatewayApp({
-      GATEWAY_ROUTES: `/late=http://127.0.0.1:${latePort},/dead=http://127.0.0.1:${deadPort}`,
+      GATEWAY_ROUTES: `/late=http://127.0.0.1:${latePort},/dead=http://127.0.0.1:${deadPort},/closing=${stoppingUrl}`,
       GATEWAY_IDEMPOTENT_RETRY_MS: '3s',
     });
   });
@@ -37,6 +50,7 @@ describe('the gateway and an upstream that is restarting', () => {
   afterAll(async () => {
     await gateway?.stop();
     await late.close();
+    await stopping.close();
   });
 
   it('answers a GET once the upstream listens again; a POST is answered 503 at once and never sent', async () => {
@@ -53,6 +67,15 @@ describe('the gateway and an upstream that is restarting', () => {
     expect(answered.status).toBe(200);
     expect(await answered.json()).toEqual({ method: 'GET' });
     expect(seen).toEqual(['GET']);
+  });
+
+  it('tries a read again when a stopping upstream answers 503 and closes the connection; a plain 503 passes', async () => {
+    const read = await fetch(`${gateway.url}/closing/Patient/1`);
+    expect(read.status).toBe(200);
+    expect(closingAnswers).toBe(3);
+    const busy = await fetch(`${gateway.url}/closing/busy`);
+    expect(busy.status).toBe(503);
+    expect(await busy.json()).toEqual({ busy: true });
   });
 
   it('answers 503 with Retry-After when the upstream stays down past the budget', async () => {

@@ -70,7 +70,10 @@ describe('GET /fhir/R4/metadata', () => {
     expect(names).toEqual(
       expect.arrayContaining(['_id', '_lastUpdated', 'identifier', 'name', 'birthdate', '_tag']),
     );
-    expect(names).not.toContain('_text'); // no expression: not answered from the index
+    expect(names).toEqual(expect.arrayContaining(['_content', '_text', '_list']));
+    const bundle = rest.resource.find((resource) => resource.type === 'Bundle')!;
+    expect(bundle.searchParam.map((param) => param.name)).not.toContain('_text'); // no narrative
+    expect(names).not.toContain('_query'); // not implemented, not listed
     const gender = patient.searchParam.find((param) => param.name === 'gender')!;
     expect(gender.documentation).toBe(
       'Modifiers: :missing, :text, :not, :of-type, :in, :not-in, :above, :below',

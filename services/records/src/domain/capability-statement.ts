@@ -67,6 +67,37 @@ const rowParams = [
   },
 ];
 
+/** Answered from the text index (`_text` only where the type has a narrative) and List items. */
+function textAndListParams(
+  type: string,
+): { name: string; type: string; definition?: string; documentation: string }[] {
+  const params: { name: string; type: string; definition?: string; documentation: string }[] = [
+    {
+      name: '_content',
+      type: 'string',
+      definition: 'http://hl7.org/fhir/SearchParameter/Resource-content',
+      documentation:
+        'Full-text search (PostgreSQL, English stemming) over every string of the resource; no modifiers',
+    },
+  ];
+  if (searchParameters(type).has('_text')) {
+    params.push({
+      name: '_text',
+      type: 'string',
+      definition: 'http://hl7.org/fhir/SearchParameter/DomainResource-text',
+      documentation:
+        'Full-text search (PostgreSQL, English stemming) over the narrative without tags; no modifiers',
+    });
+  }
+  // R4 defines _list in the search page only (no SearchParameter resource, so no definition).
+  params.push({
+    name: '_list',
+    type: 'special',
+    documentation: 'The id of a List: the resources its entries hold; no modifiers',
+  });
+  return params;
+}
+
 /** The modifiers parsing accepts for a parameter type, as the searchParam's documentation. */
 function modifierDocumentation(type: string): string {
   const modifiers = (modifiersByType[type] ?? []).map((modifier) => `:${modifier}`);
@@ -80,7 +111,7 @@ const everything = {
 };
 
 /** Every R4 search parameter of the type that the search index answers (those with an expression). */
-function searchParamsOf(type: string): { name: string; type: string; definition: string }[] {
+function searchParamsOf(type: string): { name: string; type: string; definition?: string }[] {
   const params = [...searchParameters(type).values()]
     .filter(
       (def) =>
@@ -92,7 +123,7 @@ function searchParamsOf(type: string): { name: string; type: string; definition:
       definition: def.url,
       documentation: modifierDocumentation(def.type),
     }));
-  return [...rowParams, ...params];
+  return [...rowParams, ...textAndListParams(type), ...params];
 }
 
 export function capabilityStatement(baseUrl: string, features: ImplementedFeatures): Record<string, unknown> {

@@ -8,6 +8,7 @@ import { datePredicate, instantPredicate, numberPredicate, quantityPredicate } f
 import { referencePredicate } from './reference-values.ts';
 import { invalidSearch } from './search-error.ts';
 import { alias, bind, type SqlContext } from './sql-context.ts';
+import { listSql, textSearchSql } from './text-search.ts';
 import { stringPredicate, tokenPredicate, uriPredicate } from './text-values.ts';
 
 const tables: Record<string, string> = {
@@ -123,6 +124,10 @@ function rowParamSql(
 ): string {
   // Every resource has an id and a lastUpdated: `:missing=true` matches none, `false` all.
   if (criterion.modifier === 'missing') return parseMissing(criterion.values) ? 'FALSE' : 'TRUE';
+  if (criterion.param === '_content' || criterion.param === '_text') {
+    return textSearchSql(ctx, resource, criterion.type, criterion.param, criterion.values);
+  }
+  if (criterion.param === '_list') return listSql(ctx, resource, criterion.type, criterion.values);
   if (criterion.param === '_id') {
     const ids = criterion.values.map((value) => value.replace(/\\(.)/g, '$1'));
     if (ids.some((id) => id === '')) throw invalidSearch('An _id search value is empty');

@@ -2,8 +2,11 @@
 // chains, and the result parameters (_count, _sort, _include, _total, ...).
 import type { SearchParamDefinition } from '@healthlane/fhir';
 
-/** A parameter answered from the resource row itself rather than an index table. */
-export type RowParam = '_id' | '_lastUpdated';
+/**
+ * A parameter answered without a SearchParameter expression: from the resource row itself (`_id`,
+ * `_lastUpdated`), the text index (`_content`, `_text`) or a List's items (`_list`).
+ */
+export type RowParam = '_id' | '_lastUpdated' | '_content' | '_text' | '_list';
 
 export type Criterion =
   | {

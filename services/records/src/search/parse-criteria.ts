@@ -9,11 +9,13 @@ import { invalidSearch, nameForMessage } from './search-error.ts';
 /** A parameter or modifier this server does not know for the type: refused, or ignored when lenient. */
 export class UnknownParameter extends Error {}
 
-const rowParams = new Set<string>(['_id', '_lastUpdated']);
+const rowParams = new Set<string>(['_id', '_lastUpdated', '_content', '_list']);
 const maxDepth = 4;
 
 export function lookupParam(type: string, code: string): SearchParamDefinition | RowParam {
   if (rowParams.has(code)) return code as RowParam;
+  // _text (the narrative) exists only on types that have one (DomainResource).
+  if (code === '_text' && searchParameter(type, '_text') !== undefined) return code;
   const def = searchParameter(type, code);
   if (def === undefined || def.paths.length === 0 || def.type === 'special') {
     throw new UnknownParameter(`The search parameter ${nameForMessage(code)} is not supported for ${type}`);
@@ -36,6 +38,7 @@ function checkModifier(
 ): void {
   if (modifier === undefined) return;
   if (typeof def === 'string') {
+    if (def !== '_id' && def !== '_lastUpdated') throw new UnknownParameter(`${def} takes no modifier`);
     if (modifier === 'missing' || (def === '_id' && modifier === 'not')) return;
     throw new UnknownParameter(`${def} takes no modifier but :missing${def === '_id' ? ' and :not' : ''}`);
   }

@@ -21,7 +21,9 @@ export interface ParsedSearch extends Omit<SearchRequest, 'criteria'> {
 }
 
 const ignored = new Set(['_format', '_pretty']);
-const refused = new Set(['_text', '_content', '_list', '_query', '_filter', '_contained', '_containedType']);
+const refused = new Set(['_query', '_filter', '_contained', '_containedType']);
+/** Criteria that cannot be a sort key. */
+const unsortable = new Set(['_content', '_text', '_list']);
 const summaries = new Set(['true', 'text', 'data', 'count', 'false']);
 const totals = new Set(['none', 'estimate', 'accurate']);
 
@@ -92,6 +94,8 @@ function parseSort(value: string, types: readonly string[]): SortKey[] {
     if (code === '') throw invalidSearch('_sort has an empty key');
     const defs = types.map((type) => lookupParam(type, code));
     const first = defs[0]!;
+    if (typeof first === 'string' && unsortable.has(first))
+      throw unsupported(`Sorting by ${first} is not supported`);
     if (typeof first !== 'string' && (first.type === 'composite' || first.type === 'special')) {
       throw unsupported(`Sorting by ${first.code} is not supported`);
     }

@@ -4,6 +4,7 @@
 import type { SearchParamDefinition } from '@healthlane/fhir';
 import { indexTable } from './criterion-sql.ts';
 import type { SortKey } from './model.ts';
+import { unsupported } from './search-error.ts';
 import { bind, type SqlContext } from './sql-context.ts';
 
 export interface SortColumn {
@@ -34,6 +35,7 @@ export function sortColumn(ctx: SqlContext, key: SortKey): SortColumn {
   const { param, descending } = key;
   if (param === '_id') return { sql: 'r.id', cast: 'text', descending };
   if (param === '_lastUpdated') return { sql: 'r.last_updated', cast: 'timestamptz', descending };
+  if (typeof param === 'string') throw unsupported(`Sorting by ${param} is not supported`); // refused when parsed
   const [column, cast] = indexColumn(param, descending);
   const sql = `(SELECT ${descending ? 'max' : 'min'}(${column}) FROM ${indexTable(param)} i
      WHERE i.resource_type = r.resource_type AND i.resource_id = r.id AND i.param = ${bind(ctx, param.code)})`;

@@ -1,6 +1,7 @@
 // Turns a resource's extracted search values into the column arrays of the index tables (one
 // multi-row insert per table), normalizing strings and turning date ranges into timestamps.
 import { type ExtractedParam, extractSearchValues, type IndexValue, normalizeString } from '@healthlane/fhir';
+import { textDocuments } from './text-content.ts';
 
 /** Longest normalized string kept in the index (prefix searches compare at most this much). */
 export const maxIndexedString = 200;
@@ -27,6 +28,8 @@ export interface IndexRows {
   };
   uri: { param: string[]; value: string[] };
   composite: { param: string[]; system: (string | null)[]; value: (string | null)[]; rest: string[] };
+  /** `_content` and `_text` documents (normalized text, turned into a tsvector by the insert). */
+  text: { param: string[]; content: string[] };
 }
 
 export type IndexTable = keyof IndexRows;
@@ -39,6 +42,7 @@ export const indexTables: readonly IndexTable[] = [
   'reference',
   'uri',
   'composite',
+  'text',
 ];
 
 export function emptyIndexRows(): IndexRows {
@@ -58,6 +62,7 @@ export function emptyIndexRows(): IndexRows {
     },
     uri: { param: [], value: [] },
     composite: { param: [], system: [], value: [], rest: [] },
+    text: { param: [], content: [] },
   };
 }
 
@@ -188,6 +193,10 @@ export function rowsFrom(resource: Record<string, unknown>, extracted: readonly 
     for (const value of values) addValue(rows, param.code, value);
     for (const composite of composites) addComposite(rows, param.code, composite);
     if (param.code === 'identifier' && param.type === 'token') addOfType(rows, param.code, resource);
+  }
+  for (const [param, content] of textDocuments(resource)) {
+    rows.text.param.push(param);
+    rows.text.content.push(content);
   }
   return rows;
 }

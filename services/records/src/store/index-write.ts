@@ -7,6 +7,8 @@ interface TableSpec {
   table: string;
   /** Column name and SQL array type, in the order of the row arrays. */
   columns: [string, string, (rows: IndexRows) => readonly unknown[]][];
+  /** The inserted value of column n from the unnested array value `u.cn` (default: as is). */
+  select?: (column: string, n: number) => string;
 }
 
 const specs: Record<IndexTable, TableSpec> = {
@@ -79,6 +81,15 @@ const specs: Record<IndexTable, TableSpec> = {
       ['rest', 'jsonb[]', (r) => r.composite.rest],
     ],
   },
+  text: {
+    table: 'records.text_index',
+    columns: [
+      ['param', 'text[]', (r) => r.text.param],
+      ['doc', 'text[]', (r) => r.text.content],
+    ],
+    // The text arrives normalized (lower case, no accents); 'english' stems it and drops stop words.
+    select: (column, n) => (n === 1 ? `to_tsvector('english', ${column})` : column),
+  },
 };
 
 export const indexTableNames: readonly string[] = indexTables.map((table) => specs[table].table);
@@ -106,9 +117,11 @@ export function indexWriteCtes(
     if (rows === null || spec.columns[0]![2](rows).length === 0) continue;
     const arrays = spec.columns.map(([, sqlType, get]) => `$${params.push(get(rows))}::${sqlType}`);
     const names = spec.columns.map(([name]) => name);
+    const aliases = names.map((_, n) => `c${n}`);
+    const select = aliases.map((column, n) => spec.select?.(`u.${column}`, n) ?? `u.${column}`);
     ctes.push(
       `ins_${key} AS (INSERT INTO ${spec.table} (resource_type, resource_id, ${names.join(', ')})
-         SELECT ${typeParam}, ${idParam}, * FROM unnest(${arrays.join(', ')}))`,
+         SELECT ${typeParam}, ${idParam}, ${select.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${aliases.join(', ')}))`,
     );
   }
   return ctes;

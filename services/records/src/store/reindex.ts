@@ -7,7 +7,7 @@ import { indexWriteCtes } from './index-write.ts';
 import { lockResource } from './resource-store.ts';
 
 /** Bump whenever extraction or the index tables change meaning: the next start re-indexes. */
-export const searchIndexVersion = 2;
+export const searchIndexVersion = 3;
 
 const batchSize = 200;
 

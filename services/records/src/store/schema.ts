@@ -156,4 +156,20 @@ CREATE TABLE records.search_index_state (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'text-search',
+    sql: `
+-- _content (every string of the resource) and _text (the narrative without tags) as tsvectors of
+-- the normalized text; filled for existing resources by the re-index at start (search index v3).
+CREATE TABLE records.text_index (
+  resource_type text     NOT NULL,
+  resource_id   text     NOT NULL,
+  param         text     NOT NULL,
+  doc           tsvector NOT NULL
+);
+CREATE INDEX text_index_doc ON records.text_index USING gin (doc);
+CREATE INDEX text_index_resource ON records.text_index (resource_type, resource_id);
+`,
+  },
 ];

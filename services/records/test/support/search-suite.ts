@@ -188,6 +188,111 @@ export function searchSuite(context: () => { records: RecordsApp; db: Database }
     });
   });
 
+  describe('_content, _text and _list', () => {
+    const write = (resource: Record<string, unknown>) =>
+      context().records.app.inject({
+        method: 'PUT',
+        url: `/fhir/R4/${resource.resourceType as string}/${resource.id as string}`,
+        headers: { 'content-type': 'application/fhir+json' },
+        payload: JSON.stringify(resource),
+      });
+    const remove = (path: string) =>
+      context().records.app.inject({ method: 'DELETE', url: `/fhir/R4/${path}` });
+    const narrative = (html: string) => ({
+      status: 'generated',
+      div: `<div xmlns="http://www.w3.org/1999/xhtml">${html}</div>`,
+    });
+
+    it('_text searches the narrative without tags, _content every string; stemmed, accent-insensitive', async () => {
+      expect(
+        (
+          await write({
+            resourceType: 'Patient',
+            id: 'txt-1',
+            text: narrative('<p>Allergic to <b>penicillin</b> &amp; peanuts</p>'),
+            name: [{ family: 'Zoëlander' }],
+          })
+        ).statusCode,
+      ).toBe(201);
+      expect(
+        (
+          await write({
+            resourceType: 'Observation',
+            id: 'txt-2',
+            status: 'final',
+            code: { text: 'Fasting glucose' },
+            subject: { reference: 'Patient/txt-1' },
+            note: [{ text: 'Drawn before breakfast' }],
+          })
+        ).statusCode,
+      ).toBe(201);
+      try {
+        expect(await ids('/fhir/R4/Patient?_text=penicillin')).toEqual(['txt-1']);
+        expect(await ids('/fhir/R4/Patient?_text=PENICILLIN&_text=peanuts')).toEqual(['txt-1']);
+        expect(await ids('/fhir/R4/Patient?_text=penicillin%20-peanuts')).toEqual([]);
+        expect(await ids('/fhir/R4/Patient?_text=%22allergic%20to%20penicillin%22')).toEqual(['txt-1']);
+        expect(await ids('/fhir/R4/Patient?_text=%22penicillin%20allergic%22')).toEqual([]);
+        expect(await ids('/fhir/R4/Patient?_text=zoelander')).toEqual([]); // the name is not in the narrative
+        expect(await ids('/fhir/R4/Patient?_text=xhtml')).toEqual([]); // tags and attributes are not text
+        expect(await ids('/fhir/R4/Patient?_content=zoelander')).toEqual(['txt-1']);
+        expect(await ids('/fhir/R4/Patient?_content=Zoëlander%20penicillin')).toEqual(['txt-1']);
+        expect(await ids('/fhir/R4/Observation?_content=glucose')).toEqual(['txt-2']);
+        expect(await ids('/fhir/R4/Observation?_content=fasts')).toEqual(['txt-2']); // stems: fasting ~ fasts
+        expect(await ids('/fhir/R4/Observation?_content=breakfast&patient=txt-1')).toEqual(['txt-2']);
+        expect(await ids('/fhir/R4/Observation?_content=nothing,breakfast')).toEqual(['txt-2']);
+        expect(await ids('/fhir/R4/Observation?_content=glucose%20or%20nothing')).toEqual(['txt-2']);
+        expect(await ids('/fhir/R4/Observation?_text=glucose')).toEqual([]);
+        expect(await ids('/fhir/R4/Patient?_has:Observation:patient:_content=glucose')).toEqual(['txt-1']);
+        // an update replaces the documents, a delete removes them
+        await write({ resourceType: 'Patient', id: 'txt-1', text: narrative('<p>Latex allergy</p>') });
+        expect(await ids('/fhir/R4/Patient?_text=penicillin')).toEqual([]);
+        expect(await ids('/fhir/R4/Patient?_content=zoelander')).toEqual([]);
+        expect(await ids('/fhir/R4/Patient?_text=latex')).toEqual(['txt-1']);
+      } finally {
+        await remove('Observation/txt-2');
+        await remove('Patient/txt-1');
+      }
+      expect(await ids('/fhir/R4/Patient?_text=latex')).toEqual([]);
+      for (const url of [
+        '/fhir/R4/Bundle?_text=x', // no narrative on a Bundle
+        '/fhir/R4/Patient?_content=',
+        '/fhir/R4/Patient?_content:exact=x',
+        '/fhir/R4/Patient?_sort=_content',
+      ]) {
+        expect((await get(url)).statusCode, url).toBe(400);
+      }
+    });
+
+    it('_list finds the resources a List holds', async () => {
+      expect(
+        (
+          await write({
+            resourceType: 'List',
+            id: 'list-1',
+            status: 'current',
+            mode: 'working',
+            entry: [
+              { item: { reference: 'Patient/pat-2' } },
+              { item: { reference: 'Observation/obs-3' } },
+              { item: { reference: 'Observation/obs-1' } },
+            ],
+          })
+        ).statusCode,
+      ).toBe(201);
+      try {
+        expect(await ids('/fhir/R4/Observation?_list=list-1')).toEqual(['obs-1', 'obs-3']);
+        expect(await ids('/fhir/R4/Observation?_list=list-1&status=final')).toEqual(['obs-1']);
+        expect(await ids('/fhir/R4/Patient?_list=list-1')).toEqual(['pat-2']);
+        expect(await ids('/fhir/R4/Condition?_list=list-1')).toEqual([]);
+        expect(await ids('/fhir/R4/Patient?_list=nope')).toEqual([]);
+        expect((await get('/fhir/R4/Patient?_list=$current-allergies')).statusCode).toBe(400);
+      } finally {
+        await remove('List/list-1');
+      }
+      expect(await ids('/fhir/R4/Observation?_list=list-1')).toEqual([]);
+    });
+  });
+
   describe('string', () => {
     it('starts-with by default, case- and accent-insensitive; :exact and :contains', async () => {
       expect(await ids('/fhir/R4/Patient?family=mul')).toEqual(['pat-1']);

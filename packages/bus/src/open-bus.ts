@@ -15,6 +15,8 @@ export interface OpenBusOptions {
   stream?: string;
   /** Internal subject namespace on NATS. Default 'healthlane'. */
   subjectPrefix?: string;
+  /** Servers the stream is stored on, in a NATS cluster. Default 1. */
+  streamReplicas?: number;
   /** De-duplication window on NATS. Default 2 minutes. */
   duplicateWindowMs?: number;
   logger?: BusLogger;
@@ -27,6 +29,7 @@ export function openBus(options: OpenBusOptions): Promise<Bus> {
       stream: options.stream ?? 'HEALTHLANE',
       subjectPrefix: options.subjectPrefix ?? 'healthlane',
       duplicateWindowMs: options.duplicateWindowMs ?? 120_000,
+      replicas: options.streamReplicas ?? 1,
       logger: options.logger,
     });
   }

@@ -57,4 +57,38 @@ describe('openBus', () => {
       await nc.close();
     }
   });
+
+  it('stores the stream on as many servers as NATS_STREAM_REPLICAS asks (one server here: 1 works, 3 is refused)', async () => {
+    const suffix = randomUUID().slice(0, 8);
+    const stream = `HL_REPLICAS_${suffix}`;
+    const pg = await createTestPgliteDatabase();
+    const nc = await connect({ servers: testNatsUrl() });
+    const jsm = await jetstreamManager(nc);
+    try {
+      const single = await openBus({
+        natsUrl: testNatsUrl(),
+        db: pg.db,
+        stream,
+        subjectPrefix: `rep${suffix}`,
+        streamReplicas: 1,
+      });
+      await single.close();
+      expect((await jsm.streams.info(stream)).config.num_replicas).toBe(1);
+      await jsm.streams.delete(stream);
+      // A single server cannot keep three replicas: the setting reached JetStream.
+      await expect(
+        openBus({
+          natsUrl: testNatsUrl(),
+          db: pg.db,
+          stream,
+          subjectPrefix: `rep${suffix}`,
+          streamReplicas: 3,
+        }),
+      ).rejects.toThrow(/replica|cluster|resources/i);
+    } finally {
+      await jsm.streams.delete(stream).catch(() => false);
+      await nc.close();
+      await pg.drop();
+    }
+  });
 });

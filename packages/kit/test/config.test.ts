@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       DATABASE_POOL_SIZE: 10,
       NATS_STREAM: 'HEALTHLANE',
       NATS_SUBJECT_PREFIX: 'healthlane',
+      NATS_STREAM_REPLICAS: 1,
       SHUTDOWN_TIMEOUT_MS: 25_000,
       DRAIN_DELAY_MS: 0,
       BODY_LIMIT_BYTES: 8 * 1024 * 1024,
@@ -60,6 +61,14 @@ describe('loadConfig', () => {
     expect(host.SHUTDOWN_TIMEOUT_MS).toBe(60_000);
     expect(host.TRUST_PROXY).toBe(true);
     expect(records).toEqual({ RECORDS_PAGE_SIZE: 50, RECORDS_SIGNING_KEY: 'k', RECORDS_STRICT: false });
+  });
+
+  it('takes NATS_STREAM_REPLICAS from 1 to 5, the replica counts JetStream allows', () => {
+    expect(loadConfig({ host: hostConfig }, { NATS_STREAM_REPLICAS: '3' }).host.NATS_STREAM_REPLICAS).toBe(3);
+    for (const bad of ['0', '6', 'three']) {
+      const error = configError(() => loadConfig({ host: hostConfig }, { NATS_STREAM_REPLICAS: bad }));
+      expect(error.problems.map((problem) => problem.variable)).toEqual(['NATS_STREAM_REPLICAS']);
+    }
   });
 
   it('treats empty variables as unset', () => {

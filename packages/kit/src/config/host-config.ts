@@ -15,6 +15,11 @@ export const hostConfig = z.object({
   NATS_URL: env.text().optional(),
   NATS_STREAM: env.text().default('HEALTHLANE'),
   NATS_SUBJECT_PREFIX: env.text().default('healthlane'),
+  /** Servers each stream message is stored on (a NATS cluster: 3); JetStream allows 1–5. */
+  NATS_STREAM_REPLICAS: env
+    .positiveInt()
+    .refine((replicas) => replicas <= 5, 'must be at most 5 (JetStream keeps 1 to 5 replicas)')
+    .default(1),
   /** OTLP/HTTP base URL (…:4318); '/v1/traces' is appended. Unset → spans are not exported. */
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http:', 'https:']).optional(),
   /** Defaults to 'healthlane' (all-in-one) or the hosted service's name. */

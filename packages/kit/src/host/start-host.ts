@@ -137,6 +137,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       db: database,
       stream: config.NATS_STREAM,
       subjectPrefix: config.NATS_SUBJECT_PREFIX,
+      streamReplicas: config.NATS_STREAM_REPLICAS,
       logger: logger.child({ component: 'bus' }),
     });
     const eventBus = bus;

@@ -4,9 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestNatsBus } from '@healthlane/bus/testing';
 import pg from 'pg';
 
-export type BackendName = 'pglite' | 'postgres';
+export type BackendName = 'pglite' | 'postgres' | 'postgres-nats';
+export const backendNames: readonly BackendName[] = ['pglite', 'postgres', 'postgres-nats'];
 
 export interface Backend {
   name: BackendName;
@@ -44,15 +46,36 @@ export async function prepareBackend(name: BackendName): Promise<Backend> {
       dispose: () => rm(dataDir, { recursive: true, force: true }),
     };
   }
-  const database = `hl_bench_${randomBytes(6).toString('hex')}`;
+  const suffix = randomBytes(6).toString('hex');
+  const database = `hl_bench_${suffix}`;
   // template0: template1 cannot be copied while others on the shared server are connected to it.
   await onPostgresServer(`CREATE DATABASE ${database} TEMPLATE template0 ENCODING 'UTF8'`);
   const url = new URL(POSTGRES_SERVER_URL);
   url.pathname = `/${database}`;
+  const dropDatabase = () => onPostgresServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  if (name === 'postgres-nats') {
+    // The production shape: data on PostgreSQL, events on NATS JetStream (not in PostgreSQL).
+    // A stream of its own on the shared server (created here, deleted by dispose).
+    const nats = await createTestNatsBus();
+    return {
+      name,
+      description: `PostgreSQL (fresh database ${database}) + NATS JetStream on 127.0.0.1:4222 (stream ${nats.stream})`,
+      env: {
+        DATABASE_URL: url.toString(),
+        NATS_URL: nats.url,
+        NATS_STREAM: nats.stream,
+        NATS_SUBJECT_PREFIX: nats.subjectPrefix,
+      },
+      dispose: async () => {
+        await nats.drop().catch((error: Error) => console.error(`stream ${nats.stream}: ${error.message}`));
+        await dropDatabase();
+      },
+    };
+  }
   return {
     name,
     description: `PostgreSQL on 127.0.0.1:5432, fresh database ${database}`,
     env: { DATABASE_URL: url.toString() },
-    dispose: () => onPostgresServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+    dispose: dropDatabase,
   };
 }

@@ -1,7 +1,7 @@
 // `healthlane import` speed: a fresh `healthlane start` (PostgreSQL or PGlite) as a child process,
 // then the CLI's import (runImport, in this process) of a folder of Bundles at each --concurrency,
 // each on a fresh database so every run stores the whole set. Reports resources/s per run.
-// Usage: node --import tsx bench/records/import.ts [--backend postgres|pglite] [--dir DIR]
+// Usage: node --import tsx bench/records/import.ts [--backend postgres|pglite|postgres-nats] [--dir DIR]
 //        [--concurrency 4,8] [--limit N bundles] [--cpu-prof-dir DIR (no record)] [--record]
 import { mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import { runImport } from '../../apps/cli/src/import/run-import.ts';
 import { startChildServer } from '../lib/child-server.ts';
 import { freePort } from '../lib/free-port.ts';
 import { recordResult } from '../lib/results.ts';
-import { type BackendName, prepareBackend } from './backends.ts';
+import { type BackendName, backendNames, prepareBackend } from './backends.ts';
 
 const { values } = parseArgs({
   options: {
@@ -24,7 +24,7 @@ const { values } = parseArgs({
   },
 });
 const backendName = values.backend as BackendName;
-if (backendName !== 'postgres' && backendName !== 'pglite') throw new Error('--backend postgres|pglite');
+if (!backendNames.includes(backendName)) throw new Error('--backend postgres|pglite|postgres-nats');
 const concurrencies = values.concurrency.split(',').map(Number);
 if (!concurrencies.every((c) => Number.isInteger(c) && c >= 1 && c <= 64))
   throw new Error('--concurrency 1..64');

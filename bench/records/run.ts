@@ -1,7 +1,7 @@
 // Records benchmark: `healthlane start` on PGlite (temp data directory) and on PostgreSQL (fresh
 // database), seeded with Patients, driven with FHIR read / create / update / transaction at 1, 16
 // and 64 connections, each figure also as a ratio of a bare node:http server sending the read bytes.
-// Usage: node --import tsx bench/records/run.ts [--backend pglite|postgres|both] [--seconds 10]
+// Usage: node --import tsx bench/records/run.ts [--backend pglite|postgres|postgres-nats|both|all] [--seconds 10]
 //        [--only read,create,update,transaction] [--patients 300] [--cpu-prof-dir DIR (no record)]
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import { type ChildServer, startChildServer } from '../lib/child-server.ts';
 import { freePort } from '../lib/free-port.ts';
 import { type LoadFigures, runLoad } from '../lib/load.ts';
 import { recordResult } from '../lib/results.ts';
-import { type BackendName, prepareBackend } from './backends.ts';
+import { type BackendName, backendNames, prepareBackend } from './backends.ts';
 import { syntheaPatient } from './fixtures.ts';
 import {
   autocannonRequests,
@@ -37,14 +37,18 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const patients = Number(values.patients);
 const backends: BackendName[] =
-  values.backend === 'both' ? ['pglite', 'postgres'] : [values.backend as BackendName];
+  values.backend === 'both'
+    ? ['pglite', 'postgres']
+    : values.backend === 'all'
+      ? [...backendNames]
+      : [values.backend as BackendName];
 const only = values.only.split(',').map((name) => name.trim()) as InteractionName[];
 const profileDir = values['cpu-prof-dir'];
 if (!Number.isInteger(seconds) || seconds < 1 || seconds > 120) throw new Error('--seconds must be 1..120');
 if (!Number.isInteger(patients) || patients < 1 || patients > 5000)
   throw new Error('--patients must be 1..5000');
-if (!backends.every((name) => name === 'pglite' || name === 'postgres')) {
-  throw new Error('--backend must be pglite, postgres or both');
+if (!backends.every((name) => backendNames.includes(name))) {
+  throw new Error('--backend must be pglite, postgres, postgres-nats, both or all');
 }
 if (!only.every((name) => interactionNames.includes(name))) {
   throw new Error(`--only takes a comma-separated subset of ${interactionNames.join(',')}`);

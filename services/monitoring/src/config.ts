@@ -8,6 +8,8 @@ export interface MonitoringConfig {
   mqttUrl: string | undefined;
   mqttTopicPrefix: string;
   mqttClientId: string;
+  /** MQTT 5 shared-subscription group every replica joins: one copy of each message per platform. */
+  mqttShareGroup: string;
   mqttConnections: number;
   chartingIntervalMs: number;
   /** How late a sample may arrive (by measurement time) and still be accepted. */
@@ -66,6 +68,10 @@ export const monitoringConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 of A–Z a–z 0–9 _ -')
       .default('healthlane-monitoring'),
+    MONITORING_MQTT_SHARE_GROUP: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 of A–Z a–z 0–9 _ -')
+      .default('healthlane-monitoring'),
     MONITORING_MQTT_CONNECTIONS: env.positiveInt().default(4),
     MONITORING_CHARTING_INTERVAL: env.durationMs().default(60_000),
     MONITORING_MAX_LATENESS: env.durationMs().default(86_400_000),
@@ -96,6 +102,7 @@ export const monitoringConfigSchema = z
       mqttUrl: v.MONITORING_MQTT_URL,
       mqttTopicPrefix: v.MONITORING_MQTT_TOPIC_PREFIX,
       mqttClientId: v.MONITORING_MQTT_CLIENT_ID,
+      mqttShareGroup: v.MONITORING_MQTT_SHARE_GROUP,
       mqttConnections: v.MONITORING_MQTT_CONNECTIONS,
       chartingIntervalMs: v.MONITORING_CHARTING_INTERVAL,
       maxLatenessMs: v.MONITORING_MAX_LATENESS,

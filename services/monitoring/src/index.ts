@@ -228,6 +228,7 @@ export function createMonitoringService(
             url: config.mqttUrl,
             topicPrefix: config.mqttTopicPrefix,
             clientId: config.mqttClientId,
+            shareGroup: config.mqttShareGroup,
             connections: config.mqttConnections,
             pipeline,
             logger: logger.child({ component: 'mqtt' }),

@@ -97,15 +97,16 @@ describe('live streams under the access check', () => {
     expect(frames).toEqual([]);
   });
 
-  it('ends a live stream when the principal’s token expires', async () => {
-    const socket = new WebSocket(
-      `${platform.url.replace('http', 'ws')}/monitoring/v1/live?patient=${visible.patient}`,
-      { headers: { 'x-token': 'short' } },
-    );
-    const [code, reason] = await new Promise<[number, string]>((resolve) =>
-      socket.on('close', (c, r) => resolve([c, r.toString()])),
-    );
-    expect(code).toBe(1008);
-    expect(reason).toBe('access token expired');
+  it('ends a live stream, and a device ingest stream, when the principal’s token expires', async () => {
+    for (const path of [`live?patient=${visible.patient}`, `ingest?device=${visible.device}`]) {
+      const socket = new WebSocket(`${platform.url.replace('http', 'ws')}/monitoring/v1/${path}`, {
+        headers: { 'x-token': 'short' },
+      });
+      const [code, reason] = await new Promise<[number, string]>((resolve) =>
+        socket.on('close', (c, r) => resolve([c, r.toString()])),
+      );
+      expect(code).toBe(1008);
+      expect(reason).toBe('access token expired');
+    }
   });
 });

@@ -146,4 +146,42 @@ describe('MQTT ingest', () => {
     }
     await eventually(async () => ((await heartRates(p, start - 1)).length >= 20 ? true : undefined), 20_000);
   });
+
+  it('joins the shared-subscription group MONITORING_MQTT_SHARE_GROUP names, whatever its client id', async () => {
+    const group = `grp-${run}`;
+    await (platform as Platform).stop();
+    platform = await startPlatform({ ...env(2), MONITORING_MQTT_SHARE_GROUP: group });
+    const p = platform;
+    // Another member of the group (a second replica, as far as the broker can tell) takes its share.
+    const member = await mqtt.connectAsync(brokerUrl, {
+      protocolVersion: 5,
+      clientId: `member-${run}`,
+      clean: true,
+    });
+    let memberGot = 0;
+    member.on('message', () => {
+      memberGot += 1;
+    });
+    await member.subscribeAsync(`$share/${group}/${prefix}/v1/devices/+/vitals`, { qos: 1 });
+    try {
+      const start = p.now();
+      for (let i = 0; i < 12; i += 1) {
+        const time = new Date(start + i).toISOString();
+        await device.publishAsync(
+          vitalsTopic(prefix, 'mqtt-bed'),
+          JSON.stringify({ samples: [{ code: '8867-4', time, value: 70 + i }] }),
+          { qos: 1 },
+        );
+      }
+      await eventually(
+        async () => (memberGot + (await heartRates(p, start - 1)).length >= 12 ? true : undefined),
+        20_000,
+      );
+      expect(memberGot).toBeGreaterThan(0);
+      expect(memberGot).toBeLessThan(12);
+      expect(await heartRates(p, start - 1)).toHaveLength(12 - memberGot);
+    } finally {
+      await member.endAsync();
+    }
+  });
 });

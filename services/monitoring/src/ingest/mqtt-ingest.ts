@@ -16,6 +16,8 @@ export interface MqttIngestOptions {
   url: string;
   topicPrefix: string;
   clientId: string;
+  /** Shared-subscription group, the same on every replica (client ids differ per pod). */
+  shareGroup: string;
   connections: number;
   pipeline: IngestPipeline;
   logger: Logger;
@@ -43,7 +45,7 @@ export function createMqttIngest(options: MqttIngestOptions): MqttIngest {
   const clients: MqttClient[] = [];
   let stopping = false;
   const filter = `${options.topicPrefix}/v1/devices/+/vitals`;
-  const subscription = options.connections > 1 ? `$share/${options.clientId}/${filter}` : filter;
+  const subscription = options.connections > 1 ? `$share/${options.shareGroup}/${filter}` : filter;
 
   async function handle(topic: string, payload: Buffer): Promise<void> {
     const device = deviceFromTopic(options.topicPrefix, topic);

@@ -6,7 +6,7 @@ import { isSqlError } from '@healthlane/store';
 import type { FastifyInstance } from 'fastify';
 import type { IngestOutcome, IngestResult } from '../ingest/ingest-pipeline.ts';
 import { WriterFullError } from '../store/sample-writer.ts';
-import type { RouteDeps } from './route-deps.ts';
+import { closeAtTokenExpiry, type RouteDeps } from './route-deps.ts';
 
 const maxBatchesPerRequest = 1_000;
 /**
@@ -55,11 +55,12 @@ export function registerIngestRoutes(app: FastifyInstance, deps: RouteDeps): voi
   app.get('/monitoring/v1/ingest', { websocket: true }, async (socket, request) => {
     const device = (request.query as { device?: string }).device;
     try {
-      await deps.access({
+      const principal = await deps.access({
         action: 'ingest',
         request,
         ...(device ? { deviceId: device } : {}),
       });
+      closeAtTokenExpiry(socket, principal);
     } catch {
       socket.close(1008, 'not allowed');
       return;

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { LiveSubscriber } from '../live/live-hub.ts';
-import { fhirIdPattern, type RouteDeps } from './route-deps.ts';
+import { closeAtTokenExpiry, fhirIdPattern, type RouteDeps } from './route-deps.ts';
 import type { StreamPrincipal } from './stream-access.ts';
 
 const maxBufferedBytes = 4 * 1024 * 1024;
@@ -46,19 +46,8 @@ export function registerLiveRoutes(app: FastifyInstance, deps: RouteDeps): void 
     const unsubscribe = patient
       ? deps.hub.subscribePatient(patient, subscriber)
       : deps.hub.subscribeWard(target, subscriber);
-    // The stream ends with the token: the client reconnects with a fresh one.
-    const expiry =
-      principal.expiresAtMs === undefined
-        ? undefined
-        : setTimeout(
-            () => socket.close(1008, 'access token expired'),
-            Math.min(Math.max(0, principal.expiresAtMs - Date.now()), 2_147_483_647),
-          );
-    expiry?.unref();
-    socket.on('close', () => {
-      unsubscribe();
-      if (expiry) clearTimeout(expiry);
-    });
+    socket.on('close', unsubscribe);
+    closeAtTokenExpiry(socket, principal);
     const patients = patient
       ? [patient]
       : deps.directory.patientsInWard(target).filter((id) => principal.mayRead(id));

@@ -17,6 +17,8 @@ export interface Cluster {
   child: ChildProcess;
   lines: ClusterLine[];
   tail: () => string;
+  /** The last 200 warn/error lines of every process. */
+  warnings: string[];
   exited: Promise<unknown>;
 }
 
@@ -28,9 +30,14 @@ export function spawnCluster(env: Record<string, string>): Cluster {
   });
   const lines: ClusterLine[] = [];
   const recent: string[] = [];
+  const warnings: string[] = [];
   const keep = (line: string) => {
     recent.push(line);
     if (recent.length > 60) recent.shift();
+    if (line.includes('"level":"warn"') || line.includes('"level":"error"')) {
+      warnings.push(line);
+      if (warnings.length > 200) warnings.shift();
+    }
   };
   createInterface({ input: child.stdout! }).on('line', (line) => {
     keep(line);
@@ -38,7 +45,7 @@ export function spawnCluster(env: Record<string, string>): Cluster {
   });
   createInterface({ input: child.stderr! }).on('line', keep);
   const exited = new Promise((resolve) => child.once('close', resolve));
-  return { child, lines, tail: () => recent.join('\n'), exited };
+  return { child, lines, tail: () => recent.join('\n'), warnings, exited };
 }
 
 /** Pids of every child started so far (restarts included), oldest first. */

@@ -150,7 +150,12 @@ describe('MQTT ingest', () => {
   it('joins the shared-subscription group MONITORING_MQTT_SHARE_GROUP names, whatever its client id', async () => {
     const group = `grp-${run}`;
     await (platform as Platform).stop();
-    platform = await startPlatform({ ...env(2), MONITORING_MQTT_SHARE_GROUP: group });
+    // Fresh client ids: the earlier tests' persistent sessions keep their own group's subscription.
+    platform = await startPlatform({
+      ...env(2),
+      MONITORING_MQTT_CLIENT_ID: `hlpod-${run}`,
+      MONITORING_MQTT_SHARE_GROUP: group,
+    });
     const p = platform;
     // Another member of the group (a second replica, as far as the broker can tell) takes its share.
     const member = await mqtt.connectAsync(brokerUrl, {

@@ -70,7 +70,7 @@ describe('GET /fhir/R4/metadata', () => {
     expect(names).toEqual(
       expect.arrayContaining(['_id', '_lastUpdated', 'identifier', 'name', 'birthdate', '_tag']),
     );
-    expect(names).toEqual(expect.arrayContaining(['_content', '_text', '_list']));
+    expect(names).toEqual(expect.arrayContaining(['_content', '_text', '_list', '_filter']));
     const bundle = rest.resource.find((resource) => resource.type === 'Bundle')!;
     expect(bundle.searchParam.map((param) => param.name)).not.toContain('_text'); // no narrative
     expect(names).not.toContain('_query'); // not implemented, not listed

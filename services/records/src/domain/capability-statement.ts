@@ -67,8 +67,8 @@ const rowParams = [
   },
 ];
 
-/** Answered from the text index (`_text` only where the type has a narrative) and List items. */
-function textAndListParams(
+/** Parameters without an R4 expression that are answered: text search (`_text` only where the type has a narrative), `_filter`, `_list`. */
+function specialParams(
   type: string,
 ): { name: string; type: string; definition?: string; documentation: string }[] {
   const params: { name: string; type: string; definition?: string; documentation: string }[] = [
@@ -89,7 +89,13 @@ function textAndListParams(
         'Full-text search (PostgreSQL, English stemming) over the narrative without tags; no modifiers',
     });
   }
-  // R4 defines _list in the search page only (no SearchParameter resource, so no definition).
+  // R4 defines _filter and _list in the search page only (no SearchParameter resource, so no definition).
+  params.push({
+    name: '_filter',
+    type: 'special',
+    documentation:
+      'param op value joined with and/or, not (...), parentheses, chained params; eq ne gt lt ge le sa eb ap (dates, numbers, quantities), eq ne in ni sb ss (tokens), eq sw co (strings), eq sb ss (uris), eq (references), pr; no [path filters], ew, re, po',
+  });
   params.push({
     name: '_list',
     type: 'special',
@@ -123,7 +129,7 @@ function searchParamsOf(type: string): { name: string; type: string; definition?
       definition: def.url,
       documentation: modifierDocumentation(def.type),
     }));
-  return [...rowParams, ...textAndListParams(type), ...params];
+  return [...rowParams, ...specialParams(type), ...params];
 }
 
 export function capabilityStatement(baseUrl: string, features: ImplementedFeatures): Record<string, unknown> {

@@ -142,6 +142,12 @@ function rowParamSql(
 export function matchSql(ctx: SqlContext, resource: string, criterion: Criterion): string {
   if (criterion.kind === 'chain') return chainSql(ctx, resource, criterion);
   if (criterion.kind === 'has') return hasSql(ctx, resource, criterion);
+  if (criterion.kind === 'filter') {
+    const parts = criterion.parts.map((part) => matchSql(ctx, resource, part));
+    return criterion.op === 'not'
+      ? `NOT (${parts[0]})`
+      : `(${parts.join(` ${criterion.op.toUpperCase()} `)})`;
+  }
   if (typeof criterion.param === 'string') return rowParamSql(ctx, resource, criterion);
   const { param: def, modifier, values, type } = criterion;
   if (modifier === 'missing') {

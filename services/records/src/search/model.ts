@@ -28,6 +28,13 @@ export type Criterion =
       next: Criterion[];
     }
   | {
+      /** A `_filter` expression: its comparisons joined with and/or, or one negated. */
+      kind: 'filter';
+      type: string;
+      op: 'and' | 'or' | 'not';
+      parts: Criterion[];
+    }
+  | {
       /** `_has:Source:ref:next` — resources some Source points at through `ref`, where Source matches `next`. */
       kind: 'has';
       type: string;

@@ -2,6 +2,7 @@
 // criteria per searched type and the result parameters, refusing what is unknown (400) unless the
 // client asked for `Prefer: handling=lenient`.
 import { isResourceType, type SearchParamDefinition, searchParameters } from '@healthlane/fhir';
+import { parseFilter } from './filter-parse.ts';
 import type { Criterion, IncludeSpec, SearchRequest, SortKey, SummaryMode, TotalMode } from './model.ts';
 import { lookupParam, parseName, splitValues, UnknownParameter } from './parse-criteria.ts';
 import { invalidSearch, nameForMessage, unsupported } from './search-error.ts';
@@ -21,7 +22,7 @@ export interface ParsedSearch extends Omit<SearchRequest, 'criteria'> {
 }
 
 const ignored = new Set(['_format', '_pretty']);
-const refused = new Set(['_query', '_filter', '_contained', '_containedType']);
+const refused = new Set(['_query', '_contained', '_containedType']);
 /** Criteria that cannot be a sort key. */
 const unsortable = new Set(['_content', '_text', '_list']);
 const summaries = new Set(['true', 'text', 'data', 'count', 'false']);
@@ -204,6 +205,13 @@ function parseResultOrCriterion(
     default:
       if (refused.has(base ?? ''))
         throw new UnknownParameter(`The search parameter ${base} is not supported`);
+      if (base === '_filter') {
+        if (modifier !== undefined) throw new UnknownParameter('_filter takes no modifier');
+        for (const type of request.types) {
+          for (const value of values) request.criteria.get(type)!.push(parseFilter(type, value));
+        }
+        return;
+      }
       for (const type of request.types) {
         const list = request.criteria.get(type)!;
         for (const value of values) list.push(parseName(type, name, splitValues(value)));

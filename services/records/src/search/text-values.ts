@@ -55,6 +55,8 @@ export function stringPredicate(ctx: SqlContext, value: string, modifier: string
   if (norm === '') throw invalidSearch('A string search value is empty');
   if (modifier === 'exact') return `(i.value_norm = ${bind(ctx, norm)} AND i.value = ${bind(ctx, text)})`;
   if (modifier === 'contains') return `i.value_norm LIKE ${bind(ctx, `%${likeEscape(norm)}%`)}`;
+  // _filter's `eq` (never a client modifier): equal, case- and accent-insensitive.
+  if (modifier === 'filter-eq') return `i.value_norm = ${bind(ctx, norm)}`;
   return prefixRange(ctx, 'i.value_norm', norm);
 }
 

@@ -293,6 +293,73 @@ export function searchSuite(context: () => { records: RecordsApp; db: Database }
     });
   });
 
+  describe('_filter', () => {
+    const filter = (type: string, expression: string) =>
+      `/fhir/R4/${type}?_filter=${encodeURIComponent(expression)}`;
+
+    it('answers comparisons with and/or/not, parentheses and chains from the same indexes', async () => {
+      expect(await ids(filter('Patient', 'gender eq female'))).toEqual(['pat-1']);
+      expect(await ids(filter('Patient', 'gender eq female or gender eq male'))).toEqual(['pat-1', 'pat-2']);
+      expect(await ids(filter('Patient', 'gender ne female'))).toEqual(['pat-2']);
+      expect(await ids(filter('Patient', 'not (gender eq female)'))).toEqual(['pat-2']);
+      expect(await ids(filter('Patient', 'family eq "MÜLLER"'))).toEqual(['pat-1']); // equal, case/accent-insensitive
+      expect(await ids(filter('Patient', 'family eq mul'))).toEqual([]);
+      expect(await ids(filter('Patient', 'family sw mul'))).toEqual(['pat-1']);
+      expect(await ids(filter('Patient', 'family co ith'))).toEqual(['pat-2']);
+      expect(await ids(filter('Patient', 'birthdate gt 1976'))).toEqual(['pat-1']);
+      expect(await ids(filter('Patient', 'birthdate le 1975 and active eq false'))).toEqual(['pat-2']);
+      expect(await ids(filter('Patient', '_id ne pat-1'))).toEqual(['pat-2']);
+      expect(
+        await ids(
+          filter(
+            'Observation',
+            'status eq final and (code eq http://loinc.org|8480-6 or value-quantity lt 100)',
+          ),
+        ),
+      ).toEqual(['obs-1', 'obs-2']);
+      expect(
+        await ids(filter('Observation', 'status eq final and code eq 8480-6 or value-quantity lt 100')),
+      ).toEqual(['obs-1', 'obs-2', 'obs-3']); // and binds tighter than or
+      expect(await ids(filter('Observation', 'subject.name eq smith'))).toEqual(['obs-3', 'obs-4']);
+      expect(await ids(filter('Observation', 'performer pr true'))).toEqual(['obs-1']);
+      expect(await ids(filter('Observation', 'performer pr false'))).toEqual(['obs-2', 'obs-3', 'obs-4']);
+      expect(
+        await ids(filter('Observation', 'status ni http://hl7.org/fhir/ValueSet/detectedissue-status')),
+      ).toEqual([]);
+      expect(await ids(`${filter('Patient', 'gender eq male or gender eq female')}&active=false`)).toEqual([
+        'pat-2',
+      ]);
+      expect(
+        await ids(
+          `${filter('Patient', 'gender eq male')}&${filter('Patient', 'active eq true').split('?')[1]}`,
+        ),
+      ).toEqual([]);
+    });
+
+    it('refuses what it does not answer with a 400 OperationOutcome', async () => {
+      for (const expression of [
+        'family ew ith',
+        'name[use eq official] eq x',
+        'gender eq',
+        '(gender eq male',
+        'gender xx male',
+        'nonsense eq 1',
+        'gender eq male and',
+        'not gender eq male',
+        'birthdate co 1980',
+        '"unterminated',
+        '',
+      ]) {
+        const response = await get(filter('Patient', expression));
+        expect(response.statusCode, expression).toBe(400);
+        expect(body(response).resourceType).toBe('OperationOutcome');
+      }
+      expect(
+        (await get(`/fhir/R4/Patient?_filter:exact=${encodeURIComponent('gender eq male')}`)).statusCode,
+      ).toBe(400);
+    });
+  });
+
   describe('string', () => {
     it('starts-with by default, case- and accent-insensitive; :exact and :contains', async () => {
       expect(await ids('/fhir/R4/Patient?family=mul')).toEqual(['pat-1']);

@@ -1,9 +1,7 @@
 // The charting path: on its own timer, uncharted vitals go to records as vital-signs Observations
 // every charting interval, and NEWS2 Observations when the score or band changed (or at the
-// interval) — one transaction Bundle per pass through the peers client (one commit in records for
-// the whole pass, not one per Observation); if records refuses it, the pass is sent again as a
-// batch Bundle so that only the refused Observations stay behind. A failed pass keeps what it could
-// not chart for the next one. The alert path never waits for this.
+// interval) — one batch Bundle per pass through the peers client. A failed pass keeps what it
+// could not chart for the next one. The alert path never waits for this.
 import type { PeerTransport } from '@healthlane/kit';
 import type { Logger } from 'pino';
 import type { LatestReading } from '../domain/patient-window.ts';
@@ -63,25 +61,19 @@ export function createChartingWorker(options: ChartingOptions): ChartingWorker {
       }
     }
     if (entries.length === 0) return 0;
-    const send = (type: 'transaction' | 'batch') =>
-      options.peers.request({
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: entries.map((e) => ({ resource: e.resource, request: { method: 'POST', url: 'Observation' } })),
+    };
+    let failed = entries.map((e) => e.undo);
+    try {
+      const response = await options.peers.request({
         method: 'POST',
         path: '/fhir/R4',
         headers: { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' },
-        body: JSON.stringify({
-          resourceType: 'Bundle',
-          type,
-          entry: entries.map((e) => ({
-            resource: e.resource,
-            request: { method: 'POST', url: 'Observation' },
-          })),
-        }),
+        body: JSON.stringify(bundle),
       });
-    let failed = entries.map((e) => e.undo);
-    try {
-      let response = await send('transaction');
-      const refused = response.status >= 400 && response.status < 500 && response.status !== 429;
-      if (refused && response.status !== 401 && response.status !== 403) response = await send('batch');
       if (response.status === 200) {
         const reply = JSON.parse(new TextDecoder().decode(response.body)) as {
           entry?: Array<{ response?: { status?: string; location?: string } }>;

@@ -44,8 +44,11 @@ describe('healthlane start', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('answers /readyz 200 within 10 s of being spawned, on a fresh data directory', () => {
-    expect(readyAfterMs).toBeLessThan(10_000);
+  // A bound that catches a hang, not a speed figure: start-up time is measured by the benchmarks
+  // (bench/records/run.ts reports "ready in … ms"); on a loaded 2-core CI machine a fresh start
+  // (migrations, bootstrap password hashes, demo data) has taken just over 10 s.
+  it('answers /readyz 200 within 30 s of being spawned, on a fresh data directory', () => {
+    expect(readyAfterMs).toBeLessThan(30_000);
   });
 
   it('writes the bootstrap credentials once, readable by the owner only, and requires a token', async () => {

@@ -3,17 +3,13 @@
 // read still sees every write committed before it was asked for: the statement runs after the
 // requests arrived, never from a cache.
 import type { SqlExecutor } from '@healthlane/store';
-import type { CurrentVersion } from './resource-store.ts';
+import { type CurrentRow, type CurrentVersion, toCurrentVersion } from './resource-store.ts';
 
 export type CurrentLookup = (type: string, id: string) => Promise<CurrentVersion | undefined>;
 
-interface Row {
+interface Row extends CurrentRow {
   resource_type: string;
   id: string;
-  version_id: number;
-  last_updated: Date;
-  deleted: boolean;
-  json: string | null;
 }
 
 interface Waiting {
@@ -44,14 +40,7 @@ export function createReadCoalescer(db: SqlExecutor, maxBatch = 256): CurrentLoo
             [batch.map((read) => read.type), batch.map((read) => read.id)],
           );
     const found = new Map<string, CurrentVersion>();
-    for (const row of rows) {
-      found.set(`${row.resource_type}/${row.id}`, {
-        versionId: row.version_id,
-        lastUpdated: row.last_updated,
-        deleted: row.deleted,
-        json: row.json,
-      });
-    }
+    for (const row of rows) found.set(`${row.resource_type}/${row.id}`, toCurrentVersion(row));
     return found;
   }
 

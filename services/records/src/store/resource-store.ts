@@ -42,24 +42,29 @@ export function lockCriteria(tx: Transaction, type: string, normalized: string):
   return advisoryLock(tx, lockSpace.criteria, `${type}?${normalized}`);
 }
 
+/** A `records.resource` row's version columns. */
+export interface CurrentRow {
+  version_id: number;
+  last_updated: Date;
+  deleted: boolean;
+  json: string | null;
+}
+
+export function toCurrentVersion(row: CurrentRow): CurrentVersion {
+  return { versionId: row.version_id, lastUpdated: row.last_updated, deleted: row.deleted, json: row.json };
+}
+
 export async function currentVersion(
   db: SqlExecutor,
   type: string,
   id: string,
 ): Promise<CurrentVersion | undefined> {
-  const { rows } = await db.query<{
-    version_id: number;
-    last_updated: Date;
-    deleted: boolean;
-    json: string | null;
-  }>(
+  const { rows } = await db.query<CurrentRow>(
     'SELECT version_id, last_updated, deleted, json FROM records.resource WHERE resource_type = $1 AND id = $2',
     [type, id],
   );
   const row = rows[0];
-  return (
-    row && { versionId: row.version_id, lastUpdated: row.last_updated, deleted: row.deleted, json: row.json }
-  );
+  return row && toCurrentVersion(row);
 }
 
 const versionColumns = 'seq, resource_type, id, version_id, last_updated, method, json';
